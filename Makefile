@@ -1,0 +1,28 @@
+# Quick start: `make` sets everything up and runs the main job on the archive; `make test` runs the tests.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+AS_OF ?=
+AS_OF_FLAG := $(if $(AS_OF),--as-of $(AS_OF),)
+
+.PHONY: all setup validate site test clean
+
+all: validate site
+
+setup: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+validate: setup
+	$(PY) scripts/validate.py $(AS_OF_FLAG)
+
+site: setup
+	$(PY) -m mkdocs build --strict --site-dir site
+
+test: setup
+	$(PY) -m pytest -q
+
+clean:
+	rm -rf site .pytest_cache

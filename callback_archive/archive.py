@@ -1,0 +1,201 @@
+"""Load the whole archive in one pass into typed records and the findings met on the way."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .findings import Finding, finding
+from .model import Letter, RecordFile, Unit, Visit, bad_times, build_letter, build_unit, build_visit
+from .schemas import load_schema
+from .yamlread import YamlSyntaxError, parse_yaml
+
+RECORDS_DIR = "records"
+MAX_FILE_BYTES = 64 * 1024
+# Single files directly under records/, by name; record folders below, by their first part.
+SINGLE_FILES = {"units.yaml": "units"}
+RECORD_FOLDERS = {"visits": "visit", "letters": "letter"}
+IGNORED_NAMES = {".gitkeep"}
+
+_YAML_MESSAGES = {
+    "yaml-duplicate-key": "字段 `{text}` 出现了两次（只能写一次）：请合并或删除其中一个。",
+    "yaml-anchor": "使用了 YAML 锚点或别名 `{text}`：记录不需要它们，请把内容直接写出来。",
+    "yaml-merge-key": "使用了 YAML 合并键 `<<`：请把字段直接写出来。",
+    "yaml-tag": "使用了 YAML 标签 `{text}`：请删除标签，文本需要时加引号。",
+    "yaml-complex-key": "字段名必须是简单文本：请改写这一行。",
+    "yaml-ambiguous-bool": "`{text}` 在不同软件里可能被读成“是/否”：表示是/否请写 true 或 false，表示文本请加引号，如 \"{text}\"。",
+    "yaml-leading-zero": "`{text}` 开头的 0 会被当成数字丢掉：户号、电话、编号请加引号，如 \"{text}\"。",
+    "yaml-sexagesimal": "`{text}` 可能被读成六十进制数字：请加引号，如 \"{text}\"；时间请写完整日期，如 2026-11-26 10:00。",
+}
+
+
+# libyaml's wording of the common slips, told in Chinese with the fix.
+_SYNTAX_HINTS = (
+    ("cannot start any token", "这一行用了制表符（Tab）或特殊字符：缩进请只用空格"),
+    ("mapping values are not allowed", "这一行多了一个冒号：值里有冒号时请给整个值加引号"),
+    ("did not find expected key", "缩进不一致：同一层的字段要对齐"),
+    ("did not find expected ',' or ']'", "方括号列表没有闭合：请补上 ]"),
+    ("did not find expected ',' or '}'", "花括号没有闭合：请补上 }"),
+    ("found unexpected end of stream", "引号没有闭合：请补上结尾的引号"),
+    ("could not find expected ':'", "缺少冒号：字段名后要写“: ”"),
+)
+
+
+def _syntax_message(problem: str) -> str:
+    hint = next((text for needle, text in _SYNTAX_HINTS if needle in problem), "请检查这一行及上一行的缩进、冒号和引号")
+    return f"YAML 语法错误：{hint}。（解析器原文：{problem}）"
+
+
+@dataclass
+class Archive:
+    """Everything loaded from an archive root: records, units and the findings of loading."""
+
+    root: Path
+    files: list[RecordFile] = field(default_factory=list)
+    units: dict[str, Unit] = field(default_factory=dict)
+    visits: list[Visit] = field(default_factory=list)
+    letters: list[Letter] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    paths: list[str] = field(default_factory=list)  # every file seen under records/
+
+
+def classify(relpath: str) -> str | None:
+    """The file kind a path under the archive root stands for, or None if none fits."""
+    parts = relpath.split("/")
+    if parts[0] != RECORDS_DIR or not relpath.endswith(".yaml"):
+        return None
+    if len(parts) == 2:
+        return SINGLE_FILES.get(parts[1])
+    return RECORD_FOLDERS.get(parts[1])
+
+
+def discover(root: Path) -> list[str]:
+    """Every file below ``records/``, as sorted posix paths relative to ``root``."""
+    found: list[str] = []
+    stack = [root / RECORDS_DIR]
+    while stack:
+        folder = stack.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except FileNotFoundError:
+            continue
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                stack.append(Path(entry.path))
+            elif entry.name not in IGNORED_NAMES:
+                found.append(Path(entry.path).relative_to(root).as_posix())
+    return sorted(found)
+
+
+def decode(raw: bytes) -> str:
+    """UTF-8 text (a byte-order mark is accepted); ValueError says which encoding it looks like."""
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        try:
+            raw.decode("gb18030")
+        except UnicodeDecodeError:
+            raise ValueError(line, "文件不是 UTF-8 编码：请用编辑器以 UTF-8 编码另存。") from None
+        raise ValueError(
+            line, "文件不是 UTF-8 编码，看起来是 GBK（Windows 记事本、WPS 常见）：请用编辑器“另存为”UTF-8 编码。"
+        ) from None
+
+
+def read_record_file(root: Path, relpath: str, kind: str) -> tuple[RecordFile | None, list[Finding]]:
+    """Read, parse and schema-check one file; the RecordFile is None when there is no mapping to check."""
+    try:
+        raw = (root / relpath).read_bytes()
+    except OSError as exc:
+        return None, [finding("file-unreadable", relpath, None, f"无法读取文件：{exc.strerror}。")]
+    if len(raw) > MAX_FILE_BYTES:
+        return None, [
+            finding(
+                "file-too-large",
+                relpath,
+                None,
+                f"文件有 {len(raw) // 1024} KiB，超过 {MAX_FILE_BYTES // 1024} KiB 上限：一次回访一个文件，附件不要放进记录。",
+            )
+        ]
+    try:
+        text = decode(raw)
+    except ValueError as exc:
+        line, message = exc.args
+        return None, [finding("file-not-utf8", relpath, line, message)]
+    if not text.strip():
+        return None, [finding("file-empty", relpath, 1, "文件是空的：请填写记录内容，或删除这个文件。")]
+    try:
+        parsed = parse_yaml(text)
+    except YamlSyntaxError as exc:
+        return None, [finding("yaml-syntax", relpath, exc.line, _syntax_message(exc.problem))]
+    record_id = parsed.data.get("id") if isinstance(parsed.data, dict) else None
+    record_id = record_id if isinstance(record_id, str) else None
+    findings = [
+        finding(p.code, relpath, p.line, _YAML_MESSAGES[p.code].format(text=p.text), record=record_id)
+        for p in parsed.problems
+    ]
+    if parsed.data is None:
+        findings.append(finding("file-empty", relpath, 1, "文件里只有注释，没有记录内容：请填写记录，或删除这个文件。"))
+        return None, findings
+    if not isinstance(parsed.data, dict):
+        findings.append(finding("not-a-mapping", relpath, 1, "文件内容应是“字段: 值”的形式，而不是列表或单个值。"))
+        return None, findings
+    source = RecordFile(relpath, kind, parsed.data, parsed.lines)
+    reported = {p.path for p in parsed.problems}
+    for problem in load_schema(kind).problems(parsed.data):
+        if problem.path in reported:
+            continue  # already explained by the YAML reading
+        reported.add(problem.path)
+        findings.append(finding(problem.code, relpath, source.line_of(problem.path), problem.message, record=record_id))
+    for path, reason in bad_times(source):
+        if path in reported:
+            continue
+        findings.append(finding("time-invalid", relpath, source.line_of(path), f"`{path}`：{reason}。", record=record_id))
+    source.valid = not any(f.severity == "error" for f in findings)
+    return source, findings
+
+
+def load_archive(root: Path) -> Archive:
+    """Read every file under ``root/records`` once; invalid files are kept for placement checks."""
+    archive = Archive(root=root, paths=discover(root))
+    for relpath in archive.paths:
+        kind = classify(relpath)
+        if kind is None:
+            archive.findings.append(_unexpected(relpath))
+            continue
+        source, findings = read_record_file(root, relpath, kind)
+        archive.findings.extend(findings)
+        if source is None:
+            continue
+        archive.files.append(source)
+        if not source.valid:
+            continue
+        if kind == "units":
+            archive.units = {item["id"]: build_unit(item) for item in source.data["units"]}
+        elif kind == "visit":
+            archive.visits.append(build_visit(source))
+        elif kind == "letter":
+            archive.letters.append(build_letter(source))
+    return archive
+
+
+def _unexpected(relpath: str) -> Finding:
+    name = relpath.rsplit("/", 1)[-1]
+    if name.endswith(".yml"):
+        return finding("file-not-record", relpath, None, "扩展名应为 .yaml（不是 .yml）：请重命名文件。")
+    if relpath.endswith(".yaml"):
+        return finding(
+            "path-unexpected",
+            relpath,
+            None,
+            "这个位置不应有记录文件：回访放在 records/visits/<单位>/<年>/<月>/，复函放在 records/letters/<单位>/<年>/<月>/。",
+        )
+    return finding(
+        "file-not-record",
+        relpath,
+        None,
+        "records/ 下只能放 .yaml 记录文件：附件、表格、图片请放到档案系统之外，或删除这个文件。",
+    )

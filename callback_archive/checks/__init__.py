@@ -1,0 +1,39 @@
+"""Independent checks over a loaded archive; each yields findings and never raises on bad data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Callable, Iterable
+
+from ..archive import Archive
+from ..findings import Finding
+from . import placement, times, units
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a check may judge against besides the archive: ``as_of`` is "now"."""
+
+    as_of: datetime
+
+
+Check = Callable[[Archive, Context], Iterable[Finding]]
+
+ALL_CHECKS: tuple[Check, ...] = (
+    units.check_units,
+    placement.check_ids_match_files,
+    placement.check_unique_ids,
+    placement.check_units_exist,
+    placement.check_folders,
+    times.check_visit_times,
+    times.check_letter_times,
+)
+
+
+def run_checks(archive: Archive, context: Context) -> list[Finding]:
+    """The loading findings plus those of every check, in a stable order."""
+    found = list(archive.findings)
+    for check in ALL_CHECKS:
+        found.extend(check(archive, context))
+    return sorted(found, key=lambda f: f.sort_key)

@@ -1,0 +1,101 @@
+"""Where records live (第十条): ids match file names, are unique, and sit in their unit's month folder.
+
+These checks read the raw fields so that they also speak about files with other errors.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from ..findings import Finding, finding
+from ..timeutil import parse_time
+
+_START_FIELD = {"visit": ("trigger.archived_at", "visited_at"), "letter": ("received_at",)}
+_FOLDER_WORD = {"visit": "visits", "letter": "letters"}
+_START_WORD = {"trigger.archived_at": "触发业务归档时间", "visited_at": "回访时间", "received_at": "收函日期"}
+
+
+def _records(archive):
+    return [f for f in archive.files if f.kind in _FOLDER_WORD]
+
+
+def check_ids_match_files(archive, context) -> Iterable[Finding]:
+    for source in _records(archive):
+        record_id = source.text("id")
+        stem = source.path.rsplit("/", 1)[-1].removesuffix(".yaml")
+        if record_id is not None and record_id != stem:
+            yield finding(
+                "id-file-mismatch",
+                source.path,
+                source.line_of("id"),
+                f"编号 `{record_id}` 与文件名 `{stem}.yaml` 不一致：请把文件重命名为 `{record_id}.yaml`，或改正编号。",
+                record=record_id,
+            )
+
+
+def check_unique_ids(archive, context) -> Iterable[Finding]:
+    first: dict[str, str] = {}
+    for source in _records(archive):
+        record_id = source.text("id")
+        if record_id is None:
+            continue
+        if record_id in first:
+            yield finding(
+                "id-duplicate",
+                source.path,
+                source.line_of("id"),
+                f"编号 `{record_id}` 已被 {first[record_id]} 使用：编号全档案唯一，请换一个未用过的编号。",
+                record=record_id,
+            )
+        else:
+            first[record_id] = source.path
+
+
+def check_units_exist(archive, context) -> Iterable[Finding]:
+    if not archive.units:
+        return  # units.yaml itself is reported
+    known = "、".join(archive.units)
+    for source in _records(archive):
+        unit = source.text("unit")
+        if unit is not None and unit not in archive.units:
+            yield finding(
+                "unit-unknown",
+                source.path,
+                source.line_of("unit"),
+                f"责任单位 `{unit}` 不在 records/units.yaml 中：请填写已有单位（{known}），或先在 units.yaml 中登记新单位。",
+                record=source.text("id"),
+            )
+
+
+def _start_field(source) -> tuple[str, str]:
+    for path in _START_FIELD[source.kind]:
+        value = source.data
+        for part in path.split("."):
+            value = value.get(part) if isinstance(value, dict) else None
+        if isinstance(value, str):
+            return path, value
+    return "", ""
+
+
+def check_folders(archive, context) -> Iterable[Finding]:
+    """records/<kind>/<unit>/<YYYY>/<MM>/<id>.yaml, the month being that of the start event."""
+    for source in _records(archive):
+        parts = source.path.split("/")
+        unit = source.text("unit")
+        path, value = _start_field(source)
+        try:
+            start = parse_time(value) if value else None
+        except ValueError:
+            start = None  # reported as time-invalid
+        if unit is None or start is None:
+            continue
+        expected = f"records/{_FOLDER_WORD[source.kind]}/{unit}/{start:%Y}/{start:%m}/"
+        actual = "/".join(parts[:-1]) + "/"
+        if actual != expected:
+            yield finding(
+                "path-wrong-folder",
+                source.path,
+                source.line_of("unit" if parts[2:3] != [unit] else path),
+                f"记录应放在 {expected}（单位 {unit}，{_START_WORD[path]} {start:%Y年%m月}），现在在 {actual}：请移动文件。",
+                record=source.text("id"),
+            )

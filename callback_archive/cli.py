@@ -1,0 +1,77 @@
+"""Shared command-line plumbing: a Chinese argument parser, the archive root and "now"."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import datetime
+from pathlib import Path
+from typing import NoReturn
+
+from .timeutil import BEIJING, parse_time
+
+CODE_ROOT = Path(__file__).resolve().parent.parent
+
+
+class UsageError(Exception):
+    """Bad usage or unreadable configuration: exit status 2."""
+
+
+class ChineseArgumentParser(argparse.ArgumentParser):
+    """argparse with Chinese headings and errors; bad usage exits with status 2."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("add_help", False)
+        super().__init__(*args, **kwargs)
+        self._positionals.title = "参数"
+        self._optionals.title = "选项"
+        self.add_argument("-h", "--help", action="help", help="显示本帮助并退出")
+
+    def format_usage(self) -> str:
+        return super().format_usage().replace("usage:", "用法：", 1)
+
+    def format_help(self) -> str:
+        return super().format_help().replace("usage:", "用法：", 1)
+
+    def error(self, message: str) -> NoReturn:
+        translated = (
+            message.replace("unrecognized arguments", "无法识别的参数")
+            .replace("invalid choice", "无效的取值")
+            .replace("choose from", "可选")
+            .replace("expected one argument", "需要一个值")
+            .replace("the following arguments are required", "缺少必需的参数")
+            .replace("argument ", "参数 ")
+        )
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}：错误：{translated}\n")
+
+
+def add_root_and_as_of(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--root", type=Path, help="档案仓库根目录（默认：当前目录向上查找含 records/ 的目录）")
+    parser.add_argument(
+        "--as-of",
+        metavar="时间",
+        help="把这个时间当作“现在”判断时限，如 2026-11-26T09:00（不写时区即北京时间；默认：当前时钟）",
+    )
+
+
+def resolve_root(given: Path | None) -> Path:
+    if given is not None:
+        if not (given / "records").is_dir():
+            raise UsageError(f"{given} 下没有 records/ 目录：--root 应指向档案仓库根目录。")
+        return given.resolve()
+    for folder in (Path.cwd(), *Path.cwd().parents):
+        if (folder / "records").is_dir():
+            return folder
+    if (CODE_ROOT / "records").is_dir():
+        return CODE_ROOT
+    raise UsageError("找不到档案目录 records/：请在档案仓库中运行，或用 --root 指定。")
+
+
+def resolve_as_of(text: str | None) -> datetime:
+    if text is None:
+        return datetime.now(BEIJING)
+    try:
+        return parse_time(text)
+    except ValueError as exc:
+        raise UsageError(f"--as-of 的值无效：{exc}。") from None

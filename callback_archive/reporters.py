@@ -1,0 +1,101 @@
+"""One reporter per output format; each turns findings into text for a person or a machine."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from typing import Callable, Iterable, TextIO
+
+from .findings import CODES, SEVERITY_LABELS, Finding
+
+
+@dataclass(frozen=True)
+class Summary:
+    files: int
+    errors: int
+    warnings: int
+    as_of: str
+
+    @classmethod
+    def of(cls, findings: list[Finding], files: int, as_of: str) -> "Summary":
+        errors = sum(1 for f in findings if f.severity == "error")
+        return cls(files=files, errors=errors, warnings=len(findings) - errors, as_of=as_of)
+
+    def sentence(self) -> str:
+        verdict = "通过" if self.errors == 0 else "未通过"
+        return f"检查了 {self.files} 个文件（当前时间按 {self.as_of}）：{self.errors} 个错误，{self.warnings} 个警告，{verdict}。"
+
+
+def text_line(f: Finding) -> str:
+    """``path:line: 错误 [第十三条] message（code）``."""
+    where = f"{f.file}:{f.line}" if f.line else f.file
+    article = f" [{f.article}]" if f.article else ""
+    record = f" {f.record}:" if f.record else ""
+    return f"{where}: {SEVERITY_LABELS[f.severity]}{article}{record} {f.message}（{f.code}）"
+
+
+def report_text(findings: list[Finding], summary: Summary, out: TextIO) -> None:
+    for f in findings:
+        print(text_line(f), file=out)
+    print(summary.sentence(), file=out)
+
+
+def report_json(findings: list[Finding], summary: Summary, out: TextIO) -> None:
+    document = {"findings": [f.as_dict() for f in findings], "summary": summary.__dict__}
+    json.dump(document, out, ensure_ascii=False, indent=2)
+    print(file=out)
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def github_command(f: Finding) -> str:
+    """A workflow command that GitHub shows on the finding's line of the pull request."""
+    title = " ".join(part for part in (f.article and f"[{f.article}]", CODES[f.code].title, f.code) if part)
+    props = [f"file={_escape_property(f.file)}"]
+    if f.line:
+        props.append(f"line={f.line}")
+    props.append(f"title={_escape_property(title)}")
+    return f"::{f.severity} {','.join(props)}::{_escape_data(f.message)}"
+
+
+def _cell(text: str | None) -> str:
+    return (text or "").replace("|", "\\|").replace("\n", " ")
+
+
+def markdown_table(findings: Iterable[Finding]) -> str:
+    rows = ["| 文件 | 行 | 级别 | 条款 | 记录 | 代码 | 说明 |", "|---|---|---|---|---|---|---|"]
+    for f in findings:
+        rows.append(
+            f"| {_cell(f.file)} | {f.line or ''} | {SEVERITY_LABELS[f.severity]} | {_cell(f.article)} | "
+            f"{_cell(f.record)} | {f.code} | {_cell(f.message)} |"
+        )
+    return "\n".join(rows)
+
+
+def report_github(findings: list[Finding], summary: Summary, out: TextIO) -> None:
+    """Annotations (GitHub shows only 10 of each kind per step), the full log, and the job summary."""
+    for f in findings:
+        print(github_command(f), file=out)
+    for f in findings:
+        print(text_line(f), file=out)
+    print(summary.sentence(), file=out)
+    summary_path = os.environ.get("GITHUB_STEP_SUMMARY")
+    if summary_path:
+        with open(summary_path, "a", encoding="utf-8") as handle:
+            handle.write(f"## 回访档案校验\n\n{summary.sentence()}\n\n")
+            if findings:
+                handle.write(markdown_table(findings) + "\n")
+
+
+REPORTERS: dict[str, Callable[[list[Finding], Summary, TextIO], None]] = {
+    "text": report_text,
+    "json": report_json,
+    "github": report_github,
+}

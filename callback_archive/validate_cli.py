@@ -1,0 +1,68 @@
+"""``scripts/validate.py``: check the archive, or some of its files, and report every finding."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from .archive import load_archive
+from .checks import Context, run_checks
+from .cli import ChineseArgumentParser, UsageError, add_root_and_as_of, resolve_as_of, resolve_root
+from .findings import Finding
+from .reporters import REPORTERS, Summary
+from .timeutil import format_time
+
+# Files whose errors make the whole run unreliable: exit status 2, not 1.
+CONFIG_FILES = frozenset({"records/units.yaml"})
+
+
+def build_parser() -> ChineseArgumentParser:
+    parser = ChineseArgumentParser(
+        prog="validate.py",
+        description="校验客户回访档案：记录格式、存放位置、时间与时限。退出码：0 无错误（可有警告），1 有错误，2 用法或配置错误。",
+    )
+    parser.add_argument("paths", nargs="*", metavar="路径", help="只报告这些文件或目录的问题（默认：整个档案）；跨记录检查仍基于整个档案")
+    parser.add_argument("--format", choices=sorted(REPORTERS), default="text", help="输出格式：text（默认）、json、github")
+    add_root_and_as_of(parser)
+    return parser
+
+
+def _selected(root: Path, paths: list[str]) -> list[str]:
+    """The given paths as archive-relative prefixes; a path outside the archive is a usage error."""
+    selected = []
+    for text in paths:
+        path = Path(text).resolve()
+        if not path.exists():
+            raise UsageError(f"路径不存在：{text}")
+        try:
+            relative = path.relative_to(root).as_posix()
+        except ValueError:
+            raise UsageError(f"{text} 不在档案目录 {root} 中：只能校验档案内的文件。") from None
+        selected.append("" if relative == "." else relative)
+    return selected
+
+
+def _within(finding: Finding, prefixes: list[str]) -> bool:
+    return any(not p or finding.file == p or finding.file.startswith(p + "/") for p in prefixes)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        root = resolve_root(args.root)
+        as_of = resolve_as_of(args.as_of)
+        prefixes = _selected(root, args.paths)
+    except UsageError as exc:
+        print(f"validate.py：错误：{exc}", file=sys.stderr)
+        return 2
+    archive = load_archive(root)
+    findings = run_checks(archive, Context(as_of=as_of))
+    if prefixes:
+        findings = [f for f in findings if _within(f, prefixes)]
+        files = sum(1 for p in archive.paths if any(not q or p == q or p.startswith(q + "/") for q in prefixes))
+    else:
+        files = len(archive.paths)
+    REPORTERS[args.format](findings, Summary.of(findings, files, format_time(as_of)), sys.stdout)
+    if any(f.severity == "error" and f.file in CONFIG_FILES for f in findings):
+        return 2
+    return 1 if any(f.severity == "error" for f in findings) else 0
