@@ -6,15 +6,22 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .cases import CallbackCase, build_cases
+from .deadlines import DeadlineRules, Disaster, build_disaster
 from .findings import Finding, finding
 from .model import Letter, RecordFile, Unit, Visit, bad_times, build_letter, build_unit, build_visit
+from .policy import Policy
 from .schemas import load_schema
+from .workcalendar import WorkCalendar
 from .yamlread import YamlSyntaxError, parse_yaml
 
 RECORDS_DIR = "records"
 MAX_FILE_BYTES = 64 * 1024
 # Single files directly under records/, by name; record folders below, by their first part.
-SINGLE_FILES = {"units.yaml": "units"}
+SINGLE_FILES = {"units.yaml": "units", "calendar.yaml": "calendar", "disasters.yaml": "disasters"}
+POLICY_FILE = "policy.yaml"
+# Files whose errors make every result unreliable (the validator then exits with status 2).
+CONFIG_FILES = frozenset({POLICY_FILE, "records/units.yaml", "records/calendar.yaml", "records/disasters.yaml"})
 RECORD_FOLDERS = {"visits": "visit", "letters": "letter"}
 IGNORED_NAMES = {".gitkeep"}
 
@@ -58,6 +65,11 @@ class Archive:
     letters: list[Letter] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     paths: list[str] = field(default_factory=list)  # every file seen under records/
+    policy: Policy | None = None
+    calendar: WorkCalendar = field(default_factory=WorkCalendar)
+    disasters: dict[str, Disaster] = field(default_factory=dict)
+    rules: DeadlineRules | None = None  # None while policy.yaml is missing or invalid
+    cases: list[CallbackCase] = field(default_factory=list)
 
 
 def classify(relpath: str) -> str | None:
@@ -159,8 +171,9 @@ def read_record_file(root: Path, relpath: str, kind: str) -> tuple[RecordFile | 
 
 
 def load_archive(root: Path) -> Archive:
-    """Read every file under ``root/records`` once; invalid files are kept for placement checks."""
+    """Read every file under ``root/records`` and the policy once; invalid files are kept for placement checks."""
     archive = Archive(root=root, paths=discover(root))
+    archive.policy = _load_policy(root, archive.findings)
     for relpath in archive.paths:
         kind = classify(relpath)
         if kind is None:
@@ -171,15 +184,38 @@ def load_archive(root: Path) -> Archive:
         if source is None:
             continue
         archive.files.append(source)
-        if not source.valid:
-            continue
-        if kind == "units":
-            archive.units = {item["id"]: build_unit(item) for item in source.data["units"]}
-        elif kind == "visit":
-            archive.visits.append(build_visit(source))
-        elif kind == "letter":
-            archive.letters.append(build_letter(source))
+        if source.valid:
+            _add(archive, source)
+    if archive.policy is not None:
+        archive.rules = DeadlineRules(archive.policy, archive.calendar, archive.disasters, archive.units)
+        archive.cases = build_cases(archive.visits, archive.rules)
     return archive
+
+
+def _add(archive: Archive, source: RecordFile) -> None:
+    """Turn a valid file into typed records in the archive."""
+    if source.kind == "visit":
+        archive.visits.append(build_visit(source))
+    elif source.kind == "letter":
+        archive.letters.append(build_letter(source))
+    elif source.kind == "units":
+        archive.units = {item["id"]: build_unit(item) for item in source.data["units"]}
+    elif source.kind == "disasters":
+        archive.disasters = {item["id"]: build_disaster(item) for item in source.data["disasters"]}
+    elif source.kind == "calendar":
+        try:
+            archive.calendar = WorkCalendar.from_data(source.data)
+        except ValueError as exc:
+            archive.findings.append(finding("calendar-invalid", source.path, 1, f"{exc}：请改正后再校验。"))
+
+
+def _load_policy(root: Path, findings: list[Finding]) -> Policy | None:
+    if not (root / POLICY_FILE).is_file():
+        findings.append(finding("policy-invalid", POLICY_FILE, None, "缺少考核政策文件 policy.yaml：时限无法计算，请从仓库恢复该文件。"))
+        return None
+    source, problems = read_record_file(root, POLICY_FILE, "policy")
+    findings.extend(problems)
+    return Policy(source.data) if source is not None and source.valid else None
 
 
 def _unexpected(relpath: str) -> Finding:

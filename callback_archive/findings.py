@@ -58,10 +58,21 @@ CODES: dict[str, Code] = _codes(
     ("path-wrong-folder", "error", "第十条", "记录放错了文件夹"),
     ("path-unexpected", "error", "第十条", "文件位置不符合档案结构"),
     ("units-invalid", "error", "第八条", "组织机构配置有误"),
+    ("policy-invalid", "error", "第二十四条", "考核政策文件有误"),
+    ("calendar-invalid", "error", "第十四条", "工作日历文件有误"),
+    ("calendar-year-missing", "warning", "第十四条", "节假日安排尚未登记，时限暂定"),
+    ("attempt-trigger-mismatch", "error", "第十一条", "同一工单的几次回访触发业务不一致"),
     # Times.
     ("visit-before-trigger", "error", "第十四条", "回访时间早于业务归档时间"),
     ("time-in-future", "error", "第十一条", "时间晚于当前时间"),
     ("letter-reply-before-receipt", "error", "第十六条", "复函日期早于收函日期"),
+    # Deadlines (第十四、十五、十六条). Late records are archived all the same: warnings, never errors.
+    ("disaster-unknown", "error", "第十五条", "自然灾害编号未认定"),
+    ("disaster-not-applicable", "error", "第十五条", "自然灾害不适用于该抢修"),
+    ("callback-late", "warning", "第十四条", "回访超时"),
+    ("callback-overdue", "warning", "第十四条", "逾期未回访"),
+    ("letter-late", "warning", "第十六条", "复函超时"),
+    ("letter-overdue", "warning", "第十六条", "逾期未复函"),
 )
 
 

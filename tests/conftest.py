@@ -45,6 +45,7 @@ def run_validate(*args: str) -> Run:
 def archive(tmp_path: Path) -> Path:
     """A small archive root: the example organisation and nothing else."""
     shutil.copytree(EXAMPLES / "base", tmp_path, dirs_exist_ok=True)
+    shutil.copy(REPO / "policy.yaml", tmp_path / "policy.yaml")
     return tmp_path
 
 
@@ -53,3 +54,34 @@ def place(root: Path, relpath: str, content: bytes | str) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
     return target
+
+
+def visit_yaml(
+    id: str,
+    unit: str = "tanggu",
+    category: str = "repair",
+    kind: str = "repair",
+    order: str = "GD2026112500123",
+    archived: str = "2026-11-25T14:30:00+08:00",
+    visited: str = "2026-11-26 08:00",
+    reached: bool = True,
+    disaster: str | None = None,
+) -> str:
+    """A valid visit record's text, with the fields that deadline tests vary."""
+    disaster_line = f"  disaster: {disaster}\n" if disaster else ""
+    outcome = "reached: true\nsatisfaction: satisfied\n" if reached else "reached: false\nopinion: 电话无人接听\n"
+    return (
+        f"id: {id}\ncategory: {category}\nunit: {unit}\n"
+        "customer:\n  account: \"0212345678\"\n  name: 王建华\n  phone: \"13800001234\"\n  kind: residential\n"
+        f"trigger:\n  order: {order}\n  kind: {kind}\n  archived_at: {archived}\n{disaster_line}"
+        f"method: phone\nvisited_at: {visited}\nvisitor: 李敏\ntopics: [repair]\n{outcome}"
+    )
+
+
+def add_visit(root: Path, id: str, **fields) -> str:
+    """Write a visit where it belongs (unit and archive month); returns its archive path."""
+    unit = fields.get("unit", "tanggu")
+    archived = fields.get("archived", "2026-11-25T14:30:00+08:00")
+    relpath = f"records/visits/{unit}/{archived[:4]}/{archived[5:7]}/{id}.yaml"
+    place(root, relpath, visit_yaml(id, **fields))
+    return relpath

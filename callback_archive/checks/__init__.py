@@ -8,7 +8,7 @@ from typing import Callable, Iterable
 
 from ..archive import Archive
 from ..findings import Finding
-from . import placement, times, units
+from . import deadlines, placement, times, units
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,11 @@ ALL_CHECKS: tuple[Check, ...] = (
     placement.check_folders,
     times.check_visit_times,
     times.check_letter_times,
+    deadlines.check_disasters,
+    deadlines.check_attempts_agree,
+    deadlines.check_callback_deadlines,
+    deadlines.check_letter_deadlines,
+    deadlines.check_calendar_years,
 )
 
 

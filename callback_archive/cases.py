@@ -1,0 +1,92 @@
+"""Callback cases: the attempts on one work order taken together, and where each case stands.
+
+Every attempt to reach a customer is its own visit file. The case of an order is
+done when an attempt reached the customer; it is closed as unreachable (无法联系)
+when the attempts meet policy.yaml's ``unreachable`` minimum with the first one in
+time; otherwise it is pending, and overdue once its deadline has passed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+
+from .deadlines import Deadline, DeadlineRules
+from .model import Letter, Trigger, Visit
+from .policy import Policy
+
+State = Literal["on-time", "late", "unreachable", "pending", "overdue"]
+
+STATE_LABELS = {
+    "on-time": "按时完成",
+    "late": "超时完成",
+    "unreachable": "无法联系",
+    "pending": "待回访",
+    "overdue": "逾期未回访",
+    "not-required": "无需复函",
+}
+
+
+@dataclass
+class CallbackCase:
+    """All attempts on one order; ``deadline`` is None where no article sets one."""
+
+    order: str
+    unit: str
+    category: str
+    trigger: Trigger
+    deadline: Deadline | None
+    attempts: list[Visit] = field(default_factory=list)
+
+    @property
+    def reached(self) -> Visit | None:
+        """The first attempt that reached the customer: the callback itself."""
+        return next((v for v in self.attempts if v.reached), None)
+
+    @property
+    def failed(self) -> list[Visit]:
+        return [v for v in self.attempts if not v.reached]
+
+    def state(self, as_of: datetime, policy: Policy) -> State:
+        reached = self.reached
+        due = self.deadline.due if self.deadline else None
+        if reached is not None:
+            return "late" if due and reached.visited_at > due else "on-time"
+        if self.is_closed_unreachable(policy):
+            return "unreachable"
+        return "overdue" if due and as_of > due else "pending"
+
+    def is_closed_unreachable(self, policy: Policy) -> bool:
+        rule = policy.unreachable
+        failed = self.failed
+        if len(failed) < rule["min_attempts"] or len({v.visited_at.date() for v in failed}) < rule["min_days"]:
+            return False
+        return self.deadline is None or failed[0].visited_at <= self.deadline.due
+
+
+def build_cases(visits: list[Visit], rules: DeadlineRules) -> list[CallbackCase]:
+    """One case per work order named by a visit's trigger, attempts in time order."""
+    cases: dict[str, CallbackCase] = {}
+    for visit in sorted(visits, key=lambda v: (v.visited_at, v.id)):
+        if visit.trigger is None:
+            continue
+        case = cases.get(visit.trigger.order)
+        if case is None:
+            case = cases[visit.trigger.order] = CallbackCase(
+                order=visit.trigger.order,
+                unit=visit.unit,
+                category=visit.category,
+                trigger=visit.trigger,
+                deadline=rules.for_trigger(visit.trigger, visit.unit),
+            )
+        case.attempts.append(visit)
+    return list(cases.values())
+
+
+def letter_state(letter: Letter, deadline: Deadline | None, as_of: datetime) -> str:
+    if deadline is None:
+        return "not-required"
+    if letter.replied_at is not None:
+        return "late" if letter.replied_at > deadline.due else "on-time"
+    return "overdue" if as_of > deadline.due else "pending"

@@ -1,0 +1,12 @@
+#!/usr/bin/env python3
+"""列出逾期和即将到期的回访与复函。用法见 `python scripts/due.py --help`。"""
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from callback_archive.due_cli import main  # noqa: E402
+
+if __name__ == "__main__":
+    sys.exit(main())
