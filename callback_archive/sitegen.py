@@ -1,0 +1,100 @@
+"""Pages of the archive site that are generated from the repository and never committed.
+
+The MkDocs hook only wires ``generated_pages`` into the build; ``write_pages`` and the
+command line write the same pages into a folder, so another site generator can use them
+with nothing but a configuration change.
+
+    python -m callback_archive.sitegen --out DIR
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from callback_archive.schema_docs import render_schema_markdown
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+# Record kinds in the order the field reference shows them; any other schema follows alphabetically.
+KIND_NAMES = {"visit": "回访记录", "letter": "复函记录", "units": "组织机构"}
+
+_SCHEMA_SUFFIX = ".schema.json"
+
+_FIELDS_INTRO = """\
+# 记录格式说明
+
+每一次回访、每一封复函都是仓库中的一个 YAML 文件。本页在构建网站时根据 `schemas/` 文件夹中的 JSON Schema 自动生成，列出每类文件可以填写的字段、哪些必须填写以及允许的取值。校验程序依据的也是这些 Schema。
+
+- 字段名中的 `.` 表示下一级字段，如 `customer.account` 是 `customer` 下的 `account`；`[]` 表示列表中的每一项；`<…>` 表示由填写人自定的键。
+- “必填”一栏为“条件”的字段是否必须填写，见该节末尾的“条件规则”。
+"""
+
+
+def schema_files(root: Path) -> list[Path]:
+    """The schema files under ``<root>/schemas``: known kinds first, then the rest alphabetically."""
+    order = list(KIND_NAMES)
+
+    def position(path: Path) -> tuple[int, str]:
+        kind = _kind(path)
+        return (order.index(kind) if kind in order else len(order), kind)
+
+    return sorted((root / "schemas").glob("*" + _SCHEMA_SUFFIX), key=position)
+
+
+def _kind(path: Path) -> str:
+    return path.name.removesuffix(_SCHEMA_SUFFIX)
+
+
+def _load_schema(path: Path) -> dict:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as error:
+        raise ValueError(f"{path} 不是有效的 JSON：第 {error.lineno} 行第 {error.colno} 列，{error.msg}") from None
+
+
+def render_fields_page(root: Path) -> str:
+    """记录格式说明: one section per schema file."""
+    sections = [_FIELDS_INTRO]
+    for path in schema_files(root):
+        kind = _kind(path)
+        schema = {"title": KIND_NAMES.get(kind, kind), **_load_schema(path)}
+        section = render_schema_markdown(schema, heading_level=2, anchor=kind)
+        sections.append(f"{section}\n定义文件：`schemas/{path.name}`\n")
+    if len(sections) == 1:
+        sections.append("`schemas/` 文件夹中还没有记录格式定义。\n")
+    return "\n".join(sections)
+
+
+def generated_pages(root: Path) -> dict[str, str]:
+    """Site-relative path → Markdown for every generated page."""
+    return {"fields.md": render_fields_page(root)}
+
+
+def write_pages(root: Path, out_dir: Path) -> list[Path]:
+    """Write the generated pages under ``out_dir`` and return the files written."""
+    written = []
+    for src_uri, content in generated_pages(root).items():
+        target = out_dir / src_uri
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(content, encoding="utf-8")
+        written.append(target)
+    return written
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m callback_archive.sitegen",
+        description="把根据仓库生成的网站页面（Markdown）写入指定文件夹。",
+    )
+    parser.add_argument("--out", type=Path, required=True, help="输出文件夹，如 build/generated")
+    parser.add_argument("--root", type=Path, default=REPO_ROOT, help="档案仓库根目录（默认：本程序所在仓库）")
+    args = parser.parse_args(argv)
+    for path in write_pages(args.root, args.out):
+        print(f"已生成 {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
