@@ -1,0 +1,261 @@
+"""When each record really landed on main: one pass over the first-parent history, cached.
+
+The first commit of main's first-parent history that adds a record file is the
+moment its archive entry was established (第十四、十五、十六条: the callback *and*
+its archive entry are due in time). For a pull request merged with a merge
+commit that is the merge commit; its committer time is when it reached main.
+
+The whole history is read with a single ``git log --first-parent --name-status``
+and cached in ``.cache/history/`` under the archive root, keyed by the last commit
+read: a rebuild reads only ``<old>..<new>``, and falls back to a full scan when
+the history was rewritten (the old head is no longer on the first-parent line).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from pathlib import Path
+
+from .timeutil import BEIJING
+
+MAIN_BRANCH = "main"
+CACHE_DIR = Path(".cache") / "history"
+CACHE_VERSION = 1
+RECORD_PREFIXES = ("records/visits/", "records/letters/")
+
+# One commit per \x1e; header fields split by \x1f; then NUL-separated "status, path" pairs (-z).
+_FORMAT = "%x1e%H%x1f%P%x1f%an%x1f%ae%x1f%ct%x1f%s"
+_LOG_OPTIONS = ("--first-parent", "-m", "--no-renames", "--name-status", "-z", "--reverse", f"--format={_FORMAT}")
+# GitHub's merge commit subject, and the "(#12)" it appends to squash and rebase merges.
+_PULL_REQUEST = re.compile(r"^Merge pull request #(\d+)|\(#(\d+)\)$")
+
+
+def is_record_path(path: str) -> bool:
+    return path.startswith(RECORD_PREFIXES) and path.endswith(".yaml")
+
+
+@dataclass(frozen=True)
+class Commit:
+    """A commit of the first-parent line that touched records; ``changes`` are (A/M/D/T, path)."""
+
+    sha: str
+    parents: tuple[str, ...]
+    author: str
+    email: str
+    time: datetime
+    subject: str
+    changes: tuple[tuple[str, str], ...]
+
+    @property
+    def is_merge(self) -> bool:
+        return len(self.parents) > 1
+
+    @property
+    def pull_request(self) -> int | None:
+        """The pull request number GitHub writes into merge, squash and rebase commits."""
+        match = _PULL_REQUEST.search(self.subject)
+        return int(match.group(1) or match.group(2)) if match else None
+
+    @property
+    def via_pull_request(self) -> bool:
+        return self.is_merge or self.pull_request is not None
+
+    def as_dict(self) -> dict:
+        return {
+            "commit": self.sha,
+            "time": self.time.isoformat(),
+            "author": self.author,
+            "email": self.email,
+            "subject": self.subject,
+            "merge": self.is_merge,
+            "pull_request": self.pull_request,
+        }
+
+    def _cached(self) -> list:
+        return [self.sha, list(self.parents), self.author, self.email, int(self.time.timestamp()), self.subject,
+                [list(c) for c in self.changes]]
+
+    @classmethod
+    def _from_cache(cls, row: list) -> "Commit":
+        sha, parents, author, email, stamp, subject, changes = row
+        return cls(sha, tuple(parents), author, email, datetime.fromtimestamp(stamp, BEIJING), subject,
+                   tuple((s, p) for s, p in changes))
+
+
+@dataclass
+class History:
+    """Main's first-parent history of the record files, oldest first.
+
+    ``shallow`` means the clone lacks history and nothing can be said about landings;
+    ``scanned`` counts the commits read from Git in this run (0 when the cache was current).
+    """
+
+    root: Path
+    ref: str
+    head: str | None
+    commits: list[Commit] = field(default_factory=list)
+    shallow: bool = False
+    scanned: int = 0
+    landings: dict[str, Commit] = field(init=False, repr=False)
+    _touching: dict[str, list[Commit]] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.landings = {}
+        self._touching = {}
+        for commit in self.commits:
+            for status, path in commit.changes:
+                self._touching.setdefault(path, []).append(commit)
+                if status == "A":
+                    self.landings.setdefault(path, commit)
+
+    def landing(self, path: str) -> Commit | None:
+        """The commit that first brought ``path`` onto main, or None if it is not there (yet)."""
+        return self.landings.get(path)
+
+    def commits_of(self, path: str) -> list[Commit]:
+        return self._touching.get(path, [])
+
+    def paths(self) -> list[str]:
+        """Every record path main ever had, deleted ones included."""
+        return list(self._touching)
+
+    def text_at(self, commit: str, path: str) -> str | None:
+        """The text of ``path`` in ``commit``, or None where the commit has no such file."""
+        import git
+
+        try:
+            return open_repo(self.root).git.show(f"{commit}:{path}", strip_newline_in_stdout=False)
+        except (git.GitCommandError, GitUnavailable):
+            return None
+
+    def until(self, moment: datetime) -> "History":
+        """The history as it stood at ``moment``: later commits have not happened yet."""
+        if all(c.time <= moment for c in self.commits):
+            return self
+        return replace(self, commits=[c for c in self.commits if c.time <= moment])
+
+
+class GitUnavailable(Exception):
+    """The archive root is not the top of a Git work tree, or Git itself is missing."""
+
+
+def open_repo(root: Path):
+    """The GitPython repository whose work tree is exactly ``root``."""
+    try:
+        import git
+    except ImportError as exc:  # GitPython missing, or no git executable on PATH
+        raise GitUnavailable(str(exc)) from None
+    try:
+        repo = git.Repo(root)
+    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
+        raise GitUnavailable(f"{root} 不是 Git 仓库") from None
+    if repo.working_tree_dir is None or Path(repo.working_tree_dir).resolve() != root.resolve():
+        raise GitUnavailable(f"{root} 不是 Git 仓库的根目录")
+    return repo
+
+
+def resolve_commit(repo, rev: str) -> str | None:
+    """The full hash of ``rev`` as a commit, or None if there is no such commit."""
+    import git
+
+    try:
+        return repo.git.rev_parse("--verify", "--quiet", f"{rev}^{{commit}}")
+    except git.GitCommandError:
+        return None
+
+
+def default_ref(repo) -> str:
+    """``main`` where the branch exists, else whatever is checked out."""
+    return MAIN_BRANCH if resolve_commit(repo, f"refs/heads/{MAIN_BRANCH}") else "HEAD"
+
+
+def load_history(root: Path, ref: str | None = None) -> History | None:
+    """Main's record history at ``ref`` (default: main, else HEAD); None when ``root`` is not a Git work tree."""
+    try:
+        repo = open_repo(root)
+    except GitUnavailable:
+        return None
+    ref = ref or default_ref(repo)
+    if repo.git.rev_parse("--is-shallow-repository").strip() == "true":
+        return History(root, ref, resolve_commit(repo, ref), shallow=True)
+    head = resolve_commit(repo, ref)
+    if head is None:  # no commit yet: nothing has landed
+        return History(root, ref, None)
+    cache = root / CACHE_DIR / (re.sub(r"[^A-Za-z0-9._-]", "_", ref) + ".json")
+    cached = _read_cache(cache)
+    commits, scanned = _update(repo, cached, head)
+    if cached is None or cached[0] != head:
+        _write_cache(cache, ref, head, commits)
+    return History(root, ref, head, commits, scanned=scanned)
+
+
+def _update(repo, cached: tuple[str, list[Commit]] | None, head: str) -> tuple[list[Commit], int]:
+    """Cached commits plus those since the cached head; a full scan when the old head is off the line."""
+    if cached is not None:
+        old, commits = cached
+        if old == head:
+            return commits, 0
+        if _is_ancestor(repo, old, head):
+            new, read, oldest_parent = _scan(repo, f"{old}..{head}")
+            if oldest_parent == old:
+                return commits + new, read
+    new, read, _ = _scan(repo, head)
+    return new, read
+
+
+def _is_ancestor(repo, old: str, head: str) -> bool:
+    import git
+
+    try:
+        return repo.is_ancestor(old, head)
+    except git.GitCommandError:  # the old head is gone (history rewritten and collected)
+        return False
+
+
+def _scan(repo, revisions: str) -> tuple[list[Commit], int, str | None]:
+    """Read ``revisions`` in one ``git log``: record-touching commits, commits read, the oldest one's first parent."""
+    output = repo.git.log(*_LOG_OPTIONS, revisions)
+    commits: list[Commit] = []
+    read = 0
+    oldest_parent: str | None = None
+    for chunk in output.split("\x1e")[1:]:
+        header, _, body = chunk.partition("\0")
+        sha, parents, author, email, stamp, subject = header.split("\x1f", 5)
+        parent_list = tuple(parents.split())
+        if read == 0:
+            oldest_parent = parent_list[0] if parent_list else None
+        read += 1
+        fields = body.lstrip("\n").split("\0")
+        changes = tuple(
+            (fields[i][:1], fields[i + 1]) for i in range(0, len(fields) - 1, 2) if is_record_path(fields[i + 1])
+        )
+        if changes:
+            commits.append(Commit(sha, parent_list, author, email, datetime.fromtimestamp(int(stamp), BEIJING),
+                                  subject, changes))
+    return commits, read, oldest_parent
+
+
+def _read_cache(path: Path) -> tuple[str, list[Commit]] | None:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if data.get("version") != CACHE_VERSION:
+            return None
+        return data["head"], [Commit._from_cache(row) for row in data["commits"]]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None  # missing or damaged: scan again
+
+
+def _write_cache(path: Path, ref: str, head: str, commits: list[Commit]) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        data = {"version": CACHE_VERSION, "ref": ref, "head": head, "commits": [c._cached() for c in commits]}
+        temporary = path.with_suffix(f".{os.getpid()}.tmp")  # concurrent runs never share a half-written file
+        temporary.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+        temporary.replace(path)
+    except OSError:
+        pass  # a read-only checkout still validates; it only scans again next time
+
