@@ -1,0 +1,127 @@
+"""The staff guide's page of every finding code, rendered from ``findings.CODES`` so that it cannot drift.
+
+The site generates it as ``codes.md`` (see ``sitegen.generated_pages``); ``docs/guide.md`` links to it.
+"""
+
+from __future__ import annotations
+
+from .articles import article_url
+from .findings import CODES, SEVERITY_LABELS
+
+# What a clerk does about each finding. A code without an entry is told "follow the message".
+FIXES: dict[str, str] = {
+    "file-empty": "填写记录内容，或删除这个空文件。",
+    "file-too-large": "一个文件只记一次回访；附件、录音、扫描件不要放进记录。",
+    "file-not-utf8": "用编辑器“另存为”UTF-8 编码（记事本、WPS 默认常是 GBK）。",
+    "file-not-record": "records/ 下只放 .yaml 记录；扩展名写 .yaml，不写 .yml；表格、图片放到档案系统之外。",
+    "file-unreadable": "检查文件权限，或从 Git 恢复该文件。",
+    "yaml-syntax": "看提示的那一行和上一行：缩进只用空格、同一层对齐，冒号后有空格，值里有冒号或 `#` 时整个值加引号。",
+    "yaml-duplicate-key": "同一字段只写一次：合并或删除重复的那一行。",
+    "yaml-anchor": "不要用 `&` 和 `*`：把内容直接写出来。",
+    "yaml-merge-key": "不要用 `<<`：把字段直接写出来。",
+    "yaml-tag": "删除 `!` 开头的标签；文本需要时加引号。",
+    "yaml-complex-key": "字段名写成简单的文字，如 `opinion:`。",
+    "yaml-ambiguous-bool": "是/否写 `true` 或 `false`；表示文字时加引号，如 `\"no\"`。",
+    "yaml-leading-zero": "户号、电话、编号一律加双引号，如 `\"0212345678\"`。",
+    "yaml-sexagesimal": "给值加引号；时间写完整的日期和时间，如 `2026-11-26 10:00`。",
+    "not-a-mapping": "文件内容应是一行一个“字段: 值”，不是列表或单个值。",
+    "schema-required": "补上提示中的字段；“条件”必填的字段见提示里的规则。",
+    "schema-unknown-key": "检查拼写（提示会给出最接近的字段名），或删除这个字段。",
+    "schema-enum": "改成提示中列出的允许值之一（英文取值，括号里是中文含义）。",
+    "schema-type": "按提示改成文字、数字、true/false 或列表。",
+    "schema-number-as-text": "给值加双引号，如 `\"13800001234\"`。",
+    "schema-format": "按提示中的示例格式改写。",
+    "schema-invalid": "按提示中的规则改正。",
+    "time-invalid": "核对年、月、日和时、分：这个日期或时间不存在。",
+    "id-file-mismatch": "把文件重命名为“编号.yaml”，或改正 id。",
+    "id-duplicate": "换一个未用过的编号（当天的下一个序号），文件名一起改；scripts/new_record.py 会自动编号。",
+    "unit-unknown": "填写 records/units.yaml 中已有的单位编号；新单位先由营销部在 units.yaml 中登记。",
+    "path-wrong-folder": "把文件移到提示的文件夹：单位 / 年 / 月，年月取触发业务的归档时间（复函取收函日期）。",
+    "path-unexpected": "回访放在 records/visits/单位/年/月/，复函放在 records/letters/单位/年/月/。",
+    "units-invalid": "由营销部改正 records/units.yaml（单位编号唯一，供电所写上级分公司）。",
+    "policy-invalid": "由营销部改正 policy.yaml；改正前时限无法计算。",
+    "calendar-invalid": "由营销部改正 records/calendar.yaml。",
+    "calendar-year-missing": "由营销部在 records/calendar.yaml 中登记下一年的节假日安排；登记前时限按周一至周五暂定。",
+    "attempt-trigger-mismatch": "同一工单的每次尝试，触发业务（类型、归档时间）和单位要一致：照第一次的写。",
+    "visit-before-trigger": "核对回访时间和业务归档时间：回访应在归档之后。",
+    "time-in-future": "核对时间：不能预先登记还没发生的回访或复函。",
+    "letter-reply-before-receipt": "核对收函日期和复函日期。",
+    "disaster-unknown": "核对灾害编号；未经营销部认定的不能写，删除后按 24 小时计算。",
+    "disaster-not-applicable": "删除 trigger.disaster：只有认定范围和期间内的抢修回访才延长到 48 小时。",
+    "callback-late": "记录照常归档；超时按第二十六条考核。以后请留意每天的待办清单。",
+    "callback-overdue": "尽快回访并登记；联系不上的每次尝试也要登记（reached: false）。",
+    "letter-late": "记录照常归档；超时按第二十六条考核。",
+    "letter-overdue": "尽快复函并登记复函日期、内容和原件存放位置。",
+    "orders-invalid": "由导入工单的人按提示改正工单文件的那一行。",
+    "order-duplicate": "同一工单只导入一次：删除重复的行。",
+    "order-missing-callback": "这张工单还没有回访记录：尽快回访并登记（第二十五条）。",
+    "visit-order-unknown": "核对工单号；确是漏导的工单，请营销部补导工单文件。",
+    "visit-order-mismatch": "按工单文件核对单位、户号、业务类型和归档时间。",
+    "method-unexpected": "核对回访方式是否符合第六条；确有原因的可在 opinion 中说明。",
+    "unit-unexpected": "核对责任单位是否符合第九条“谁受理谁负责”。",
+    "key-customer-uncalled": "安排对该重点客户的回访。",
+    "large-customer-unregistered": "由营销部把该客户补登到大电力客户名册。",
+    "large-customer-unvisited": "按年度计划安排走访或座谈。",
+    "large-customer-plan-overdue": "尽快完成计划中的走访或座谈并登记。",
+    "plan-missing": "由营销部在年底前制定下一年度的走访座谈计划（第十七条）。",
+    "plan-late": "下一年度的计划应在每年年底前制定。",
+    "plan-incomplete": "把名册中遗漏的大电力客户补进年度计划。",
+    "plan-unknown-customer": "计划中的客户先登记到大电力客户名册，或改正户号。",
+    "plan-invalid": "按提示改正年度计划文件。",
+    "card-round-unknown": "核对 round 填写的连心卡轮次编号。",
+    "card-visit-outside-round": "核对回访时间是否在该轮连心卡的期间内。",
+    "round-invalid": "核对轮次文件中的发放、回收数字。",
+    "card-round-below-ratio": "按第十七条补足抽样量（非居民 10%、居民 1%）。",
+    "card-returns-mismatch": "核对回收张数与登记的连心卡回访记录。",
+    "card-round-too-long": "连心卡从组织到上报应在一个月内完成。",
+    "card-rounds-too-few": "每年至少组织两次连心卡发放回收。",
+    "sample-below-ratio": "抽样回访比例不低于 10%：补足抽样回访。",
+    "submission-late": "按时上报：每月 5 日 16:00 前，节假日不顺延（第二十条）。",
+    "submission-missing": "尽快上报上月统计（第二十七条）。",
+    "submission-differs": "核对上报数字与档案记录，改正后重新上报。",
+    "decision-unknown-case": "核对考核决定所指的案例。",
+    "decision-out-of-range": "扣罚金额应在规定区间内，或写明免于考核的理由。",
+    "callback-landed-late": "回访按时，但记录合并晚了：回访后尽快提交并合并，档案建立也有时限。",
+    "letter-landed-late": "复函按时，但记录合并晚了：复函后尽快提交并合并。",
+    "archive-merge-due": "尽快发起并合并这条记录的合并请求。",
+    "record-time-after-landing": "核对时间：回访（来函）时间不能晚于记录合并的时间。",
+    "history-shallow": "CI 检出仓库时需要完整历史（fetch-depth: 0）；请联系仓库管理员。",
+    "amendment-missing": "在 amendments 末尾追加一条更正（时间、更正人、原因、字段）；scripts/new_record.py amend 会自动追加。",
+    "amendment-rewritten": "已有的更正不能改动或删除：恢复原样，新的更正追加在末尾。",
+    "record-deleted": "恢复这个文件；登记错误的记录用 void 作废，不要删除。",
+    "record-moved": "把文件移回原处；单位或月份填错的记录用 void 作废后另行登记。",
+}
+
+_INTRO = """\
+# 校验信息一览
+
+校验程序（本地的 `scripts/validate.py`、pre-commit 钩子和合并请求的 CI）发现的每个问题都是一行：
+
+```
+records/visits/tanggu/2026/11/HF-20261125-0001.yaml:8: 错误 [第十一条] HF-20261125-0001: 说明……（schema-required）
+```
+
+依次是文件和行号、级别、依据的条款、记录编号、中文说明和括号里的代码。合并请求中同样的说明标注在出问题的那一行上。
+
+- **错误**：记录不符合格式或规定，必须改正后才能合并。
+- **警告**：记录照常归档（例如超时的回访），但要知悉并处理；考核见各条款。
+
+本页根据程序中的代码表自动生成，列出全部代码。具体怎么改，以每条信息里的说明为准。
+
+| 代码 | 级别 | 条款 | 含义 | 怎么办 |
+| --- | --- | --- | --- | --- |
+"""
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+def render_codes_page() -> str:
+    """校验信息一览: one row per finding code, in the catalogue's order."""
+    rows = []
+    for code in CODES.values():
+        article = f"[{code.article}]({article_url(code.article)})" if code.article else "—"
+        fix = FIXES.get(code.code, "按校验信息中的说明处理。")
+        rows.append(f"| `{code.code}` | {SEVERITY_LABELS[code.severity]} | {article} | {_cell(code.title)} | {_cell(fix)} |")
+    return _INTRO + "\n".join(rows) + "\n"

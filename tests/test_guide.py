@@ -1,0 +1,54 @@
+"""The staff guide: the generated page of finding codes, and the guide's commands and links."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+from callback_archive import guide, sitegen
+from callback_archive.articles import article_url
+from callback_archive.findings import CODES, SEVERITY_LABELS
+from conftest import REPO
+
+GUIDE = (REPO / "docs" / "guide.md").read_text(encoding="utf-8")
+
+
+def test_codes_page_has_a_row_for_every_code_with_its_article_and_a_fix() -> None:
+    page = guide.render_codes_page()
+    rows = {line.split("|")[1].strip(" `"): line for line in page.splitlines() if line.startswith("| `")}
+    assert list(rows) == list(CODES)
+    for code in CODES.values():
+        row = rows[code.code]
+        assert f"| {SEVERITY_LABELS[code.severity]} |" in row and code.title.replace("|", "\\|") in row
+        assert (f"]({article_url(code.article)})" in row) if code.article else "| — |" in row
+        assert row.rstrip(" |").split("|")[-1].strip()  # every code says what to do
+
+
+def test_every_fix_belongs_to_a_known_code() -> None:
+    assert set(guide.FIXES) <= set(CODES)
+
+
+def test_site_generates_the_codes_page_and_lists_both_pages() -> None:
+    assert sitegen.generated_pages(REPO)["codes.md"] == guide.render_codes_page()
+    nav = (REPO / "mkdocs.yml").read_text(encoding="utf-8").split("\nnav:", 1)[1]
+    assert "使用指南: guide.md" in nav and "校验信息一览: codes.md" in nav
+    assert "(codes.md)" in GUIDE and "(fields.md)" in GUIDE
+
+
+def test_every_command_in_the_guide_exists_and_answers_help() -> None:
+    scripts = sorted(set(re.findall(r"python scripts/([a-z_]+\.py)", GUIDE)))
+    assert "new_record.py" in scripts and "due.py" in scripts and "validate.py" in scripts
+    for script in scripts:
+        result = subprocess.run([sys.executable, str(REPO / "scripts" / script), "--help"], capture_output=True,
+                                text=True, encoding="utf-8", check=False)
+        assert result.returncode == 0 and "用法" in result.stdout, script
+    for command in set(re.findall(r"new_record\.py (\w+)", GUIDE)):
+        help_text = subprocess.run([sys.executable, str(REPO / "scripts" / "new_record.py"), command, "--help"],
+                                   capture_output=True, text=True, encoding="utf-8", check=False)
+        assert help_text.returncode == 0, command
+
+
+def test_guide_links_only_to_articles_that_exist() -> None:
+    for number in re.findall(r"\(rules\.md#article-(\d+)\)", GUIDE):
+        assert 1 <= int(number) <= 30
