@@ -9,7 +9,29 @@ from pathlib import Path
 from .cases import CallbackCase, build_cases
 from .deadlines import DeadlineRules, Disaster, build_disaster
 from .findings import Finding, finding
-from .model import Letter, RecordFile, Unit, Visit, bad_times, build_letter, build_unit, build_visit
+from .model import (
+    CardRound,
+    Decisions,
+    Letter,
+    Plan,
+    RecordFile,
+    RegisteredCustomer,
+    Sample,
+    Submission,
+    Unit,
+    Visit,
+    bad_times,
+    build_decisions,
+    build_letter,
+    build_plan,
+    build_register,
+    build_round,
+    build_sample,
+    build_submission,
+    build_unit,
+    build_visit,
+)
+from .orders import Order, month_of_orders_file, read_orders_file
 from .policy import Policy
 from .schemas import load_schema
 from .workcalendar import WorkCalendar
@@ -18,11 +40,26 @@ from .yamlread import YamlSyntaxError, parse_yaml
 RECORDS_DIR = "records"
 MAX_FILE_BYTES = 64 * 1024
 # Single files directly under records/, by name; record folders below, by their first part.
-SINGLE_FILES = {"units.yaml": "units", "calendar.yaml": "calendar", "disasters.yaml": "disasters"}
+SINGLE_FILES = {
+    "units.yaml": "units",
+    "calendar.yaml": "calendar",
+    "disasters.yaml": "disasters",
+    "large-customers.yaml": "large-customers",
+    "key-customers.yaml": "key-customers",
+}
 POLICY_FILE = "policy.yaml"
 # Files whose errors make every result unreliable (the validator then exits with status 2).
 CONFIG_FILES = frozenset({POLICY_FILE, "records/units.yaml", "records/calendar.yaml", "records/disasters.yaml"})
-RECORD_FOLDERS = {"visits": "visit", "letters": "letter"}
+RECORD_FOLDERS = {
+    "visits": "visit",
+    "letters": "letter",
+    "plans": "plan",
+    "rounds": "round",
+    "samples": "sample",
+    "submissions": "submission",
+    "decisions": "decisions",
+}
+ORDERS_FOLDER = "records/orders/"
 IGNORED_NAMES = {".gitkeep"}
 
 _YAML_MESSAGES = {
@@ -33,6 +70,7 @@ _YAML_MESSAGES = {
     "yaml-complex-key": "字段名必须是简单文本：请改写这一行。",
     "yaml-ambiguous-bool": "`{text}` 在不同软件里可能被读成“是/否”：表示是/否请写 true 或 false，表示文本请加引号，如 \"{text}\"。",
     "yaml-leading-zero": "`{text}` 开头的 0 会被当成数字丢掉：户号、电话、编号请加引号，如 \"{text}\"。",
+    "yaml-ambiguous-number": "`{text}` 在不同软件里可能被读成数字，也可能被读成文字：数字请写成 1000、0.5 这样的普通写法，文本请加引号，如 \"{text}\"。",
     "yaml-sexagesimal": "`{text}` 可能被读成六十进制数字：请加引号，如 \"{text}\"；时间请写完整日期，如 2026-11-26 10:00。",
 }
 
@@ -70,10 +108,21 @@ class Archive:
     disasters: dict[str, Disaster] = field(default_factory=dict)
     rules: DeadlineRules | None = None  # None while policy.yaml is missing or invalid
     cases: list[CallbackCase] = field(default_factory=list)
+    orders: list[Order] = field(default_factory=list)
+    order_months: set[tuple[int, int]] = field(default_factory=set)  # months whose orders file exists
+    large_customers: list[RegisteredCustomer] = field(default_factory=list)
+    key_customers: list[RegisteredCustomer] = field(default_factory=list)
+    plans: dict[int, Plan] = field(default_factory=dict)
+    rounds: dict[str, CardRound] = field(default_factory=dict)
+    samples: list[Sample] = field(default_factory=list)
+    submissions: list[Submission] = field(default_factory=list)
+    decisions: list[Decisions] = field(default_factory=list)
 
 
 def classify(relpath: str) -> str | None:
     """The file kind a path under the archive root stands for, or None if none fits."""
+    if relpath.startswith(ORDERS_FOLDER) and relpath.endswith(".csv") and relpath.count("/") == 2:
+        return "orders"
     parts = relpath.split("/")
     if parts[0] != RECORDS_DIR or not relpath.endswith(".yaml"):
         return None
@@ -179,6 +228,14 @@ def load_archive(root: Path) -> Archive:
         if kind is None:
             archive.findings.append(_unexpected(relpath))
             continue
+        if kind == "orders":
+            orders, findings = read_orders_file(root, relpath, decode)
+            archive.orders.extend(orders)
+            archive.findings.extend(findings)
+            month = month_of_orders_file(relpath)
+            if month:
+                archive.order_months.add(month)
+            continue
         source, findings = read_record_file(root, relpath, kind)
         archive.findings.extend(findings)
         if source is None:
@@ -188,7 +245,7 @@ def load_archive(root: Path) -> Archive:
             _add(archive, source)
     if archive.policy is not None:
         archive.rules = DeadlineRules(archive.policy, archive.calendar, archive.disasters, archive.units)
-        archive.cases = build_cases(archive.visits, archive.rules)
+        archive.cases = build_cases(archive.visits, archive.orders, archive.rules)
     return archive
 
 
@@ -200,6 +257,22 @@ def _add(archive: Archive, source: RecordFile) -> None:
         archive.letters.append(build_letter(source))
     elif source.kind == "units":
         archive.units = {item["id"]: build_unit(item) for item in source.data["units"]}
+    elif source.kind == "large-customers":
+        archive.large_customers = build_register(source)
+    elif source.kind == "key-customers":
+        archive.key_customers = build_register(source)
+    elif source.kind == "plan":
+        plan = build_plan(source)
+        archive.plans.setdefault(plan.year, plan)
+    elif source.kind == "round":
+        card_round = build_round(source)
+        archive.rounds.setdefault(card_round.id, card_round)
+    elif source.kind == "sample":
+        archive.samples.append(build_sample(source))
+    elif source.kind == "submission":
+        archive.submissions.append(build_submission(source))
+    elif source.kind == "decisions":
+        archive.decisions.append(build_decisions(source))
     elif source.kind == "disasters":
         archive.disasters = {item["id"]: build_disaster(item) for item in source.data["disasters"]}
     elif source.kind == "calendar":
@@ -227,11 +300,12 @@ def _unexpected(relpath: str) -> Finding:
             "path-unexpected",
             relpath,
             None,
-            "这个位置不应有记录文件：回访放在 records/visits/<单位>/<年>/<月>/，复函放在 records/letters/<单位>/<年>/<月>/。",
+            "这个位置不应有记录文件：回访放在 records/visits/<单位>/<年>/<月>/，复函放在 records/letters/<单位>/<年>/<月>/，"
+            "计划放在 records/plans/，连心卡轮次放在 records/rounds/，抽样名单放在 records/samples/。",
         )
     return finding(
         "file-not-record",
         relpath,
         None,
-        "records/ 下只能放 .yaml 记录文件：附件、表格、图片请放到档案系统之外，或删除这个文件。",
+        "records/ 下只能放 .yaml 记录文件（工单放在 records/orders/<年>-<月>.csv）：附件、表格、图片请放到档案系统之外，或删除这个文件。",
     )

@@ -14,6 +14,7 @@ from typing import Literal
 
 from .deadlines import Deadline, DeadlineRules
 from .model import Letter, Trigger, Visit
+from .orders import Order
 from .policy import Policy
 
 State = Literal["on-time", "late", "unreachable", "pending", "overdue"]
@@ -38,6 +39,7 @@ class CallbackCase:
     trigger: Trigger
     deadline: Deadline | None
     attempts: list[Visit] = field(default_factory=list)
+    order_row: Order | None = None  # the imported work order, when its month's orders are in the archive
 
     @property
     def reached(self) -> Visit | None:
@@ -52,7 +54,8 @@ class CallbackCase:
         reached = self.reached
         due = self.deadline.due if self.deadline else None
         if reached is not None:
-            return "late" if due and reached.visited_at > due else "on-time"
+            late = due is not None and self.deadline.times_callback and reached.visited_at > due
+            return "late" if late else "on-time"
         if self.is_closed_unreachable(policy):
             return "unreachable"
         return "overdue" if due and as_of > due else "pending"
@@ -60,17 +63,30 @@ class CallbackCase:
     def is_closed_unreachable(self, policy: Policy) -> bool:
         rule = policy.unreachable
         failed = self.failed
-        if len(failed) < rule["min_attempts"] or len({v.visited_at.date() for v in failed}) < rule["min_days"]:
+        if not failed or len(failed) < rule["min_attempts"] or len({v.visited_at.date() for v in failed}) < rule["min_days"]:
             return False
         return self.deadline is None or failed[0].visited_at <= self.deadline.due
 
 
-def build_cases(visits: list[Visit], rules: DeadlineRules) -> list[CallbackCase]:
-    """One case per work order named by a visit's trigger, attempts in time order."""
+_ORDER_CATEGORY = {"new-install": "business", "change": "business", "repair": "repair"}
+
+
+def build_cases(visits: list[Visit], orders: list[Order], rules: DeadlineRules) -> list[CallbackCase]:
+    """One case per work order, named by an imported order or by a visit's trigger; attempts in time order."""
     cases: dict[str, CallbackCase] = {}
+    for order in orders:
+        trigger = Trigger(order.order, order.kind, order.archived_at)
+        cases.setdefault(order.order, CallbackCase(
+            order=order.order,
+            unit=order.unit,
+            category=_ORDER_CATEGORY.get(order.kind, "other"),
+            trigger=trigger,
+            deadline=rules.for_trigger(trigger, order.unit, order.groups),
+            order_row=order,
+        ))
     for visit in sorted(visits, key=lambda v: (v.visited_at, v.id)):
-        if visit.trigger is None:
-            continue
+        if visit.trigger is None or visit.void is not None:
+            continue  # a voided attempt stays in the archive but counts for nothing
         case = cases.get(visit.trigger.order)
         if case is None:
             case = cases[visit.trigger.order] = CallbackCase(
@@ -78,8 +94,12 @@ def build_cases(visits: list[Visit], rules: DeadlineRules) -> list[CallbackCase]
                 unit=visit.unit,
                 category=visit.category,
                 trigger=visit.trigger,
-                deadline=rules.for_trigger(visit.trigger, visit.unit),
+                deadline=rules.for_trigger(visit.trigger, visit.unit, visit.customer.groups),
             )
+        elif not case.attempts and visit.trigger.disaster:
+            # Only the visit names the disaster that may extend the deadline; the order export does not.
+            case.trigger = Trigger(case.order, case.trigger.kind, case.trigger.archived_at, visit.trigger.disaster)
+            case.deadline = rules.for_trigger(case.trigger, case.unit, visit.customer.groups)
         case.attempts.append(visit)
     return list(cases.values())
 

@@ -47,6 +47,9 @@ class Deadline:
     rule: str
     provisional_years: tuple[int, ...] = ()
     working_days: bool = False  # counted in working days (lateness is then told in working days too)
+    # False where no article times the callback and the statistics deadline stands in: a callback
+    # after it is not "late", but one still missing then is missing from the month's statistics.
+    times_callback: bool = True
 
     @property
     def provisional(self) -> bool:
@@ -96,8 +99,12 @@ class DeadlineRules:
             return disaster
         return None
 
-    def for_trigger(self, trigger: Trigger, unit: str) -> Deadline | None:
-        """The callback deadline of an archived order, or None where no article sets one."""
+    def for_trigger(self, trigger: Trigger, unit: str, groups: tuple[str, ...] = ()) -> Deadline | None:
+        """The callback deadline of an archived order, or None where no callback is required.
+
+        Callbacks that 第五条 requires but no article times (phone complaints, reception-day and
+        hotline matters) are due with the month's statistics (第二十条), so that they are counted.
+        """
         business = self.policy.deadline("business")
         if trigger.kind in business["trigger_kinds"]:
             return self.working_day_deadline(trigger.archived_at, business["working_days"], business["article"], "装表接电归档")
@@ -110,6 +117,15 @@ class DeadlineRules:
                 due=trigger.archived_at + timedelta(hours=hours),
                 article=repair["article"],
                 rule=f"抢修归档后 {hours} 小时内{reason}",
+            )
+        coverage = self.policy.data["coverage"]
+        if trigger.kind in coverage["order_kinds"] or set(groups) & set(coverage["order_groups"]):
+            archived = trigger.archived_at
+            return Deadline(
+                due=self.monthly_report_due(archived.year, archived.month),
+                article=self.policy.deadline("monthly_report")["article"],
+                rule="细则未规定该类回访时限，最迟在归档当月统计上报前完成",
+                times_callback=False,
             )
         return None
 

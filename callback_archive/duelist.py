@@ -43,13 +43,16 @@ def due_items(archive: Archive, as_of: datetime, within_workdays: int, unit: str
         state = case.state(as_of, archive.policy)
         if state not in ("pending", "overdue") or case.deadline is None:
             continue
-        last = case.attempts[-1]
-        items.append(DueItem(state, case.deadline, "回访", case.unit, case.order, last.source.path,
-                             f"已尝试 {len(case.attempts)} 次，最近 {last.visited_at:%m-%d %H:%M} 未联系上"))
+        if case.attempts:
+            last = case.attempts[-1]
+            file, detail = last.source.path, f"已尝试 {len(case.attempts)} 次，最近 {last.visited_at:%m-%d %H:%M} 未联系上"
+        else:
+            file, detail = case.order_row.path, "尚无回访记录"
+        items.append(DueItem(state, case.deadline, "回访", case.unit, case.order, file, detail))
     for letter in archive.letters:
         deadline = archive.rules.for_letter(letter)
         state = letter_state(letter, deadline, as_of)
-        if state not in ("pending", "overdue"):
+        if state not in ("pending", "overdue") or letter.void is not None:
             continue
         items.append(DueItem(state, deadline, "复函", letter.unit, letter.id, letter.source.path, letter.subject))
     return sorted(

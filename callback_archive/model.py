@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from .timeutil import parse_time
@@ -66,6 +66,25 @@ class Trigger:
     disaster: str | None = None
 
 
+@dataclass(frozen=True)
+class Amendment:
+    """A change made to a record already on main (第十一条): when, by whom, why, which fields."""
+
+    at: datetime
+    by: str
+    reason: str
+    fields: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Void:
+    """A mistaken record: it stays in the archive but no deadline or count uses it."""
+
+    at: datetime
+    by: str
+    reason: str
+
+
 @dataclass
 class Visit:
     id: str
@@ -82,6 +101,10 @@ class Visit:
     satisfaction: str | None = None
     opinion: str | None = None
     follow_up: str | None = None
+    round: str | None = None
+    conduct: dict[str, str] | None = None  # 第二十八条: staff, description
+    amendments: tuple[Amendment, ...] = ()
+    void: Void | None = None
 
     @property
     def start(self) -> datetime:
@@ -103,6 +126,8 @@ class Letter:
     replied_at: datetime | None = None
     reply: str | None = None
     originals: dict[str, str] = field(default_factory=dict)
+    amendments: tuple[Amendment, ...] = ()
+    void: Void | None = None
 
     @property
     def start(self) -> datetime:
@@ -113,6 +138,10 @@ class Letter:
 TIME_FIELDS = {
     "visit": ("trigger.archived_at", "visited_at"),
     "letter": ("received_at", "replied_at"),
+    "plan": ("made_at",),
+    "round": ("started_at", "finished_at", "reported_at"),
+    "submission": ("submitted_at",),
+    "decisions": ("decided_at",),
 }
 
 
@@ -125,11 +154,20 @@ def _get(data: dict[str, Any], dotted: str) -> Any:
     return value
 
 
+def _trail_times(source: RecordFile) -> list[tuple[str, Any]]:
+    """The times of a record's amendments and void, as (path, value)."""
+    if source.kind not in ("visit", "letter"):
+        return []
+    amendments = source.data.get("amendments")
+    items = amendments if isinstance(amendments, list) else []
+    found = [(f"amendments.{i}.at", a.get("at")) for i, a in enumerate(items) if isinstance(a, dict)]
+    return found + [("void.at", _get(source.data, "void.at"))]
+
+
 def bad_times(source: RecordFile) -> list[tuple[str, str]]:
     """(path, Chinese reason) for every time field that is well formed but not a real moment."""
     problems = []
-    for path in TIME_FIELDS.get(source.kind, ()):
-        value = _get(source.data, path)
+    for path, value in [*((p, _get(source.data, p)) for p in TIME_FIELDS.get(source.kind, ())), *_trail_times(source)]:
         if isinstance(value, str):
             try:
                 parse_time(value)
@@ -147,6 +185,18 @@ def build_unit(item: dict[str, Any]) -> Unit:
         reporter=item["reporter"],
         parent=item.get("parent"),
     )
+
+
+def build_amendments(data: dict[str, Any]) -> tuple[Amendment, ...]:
+    return tuple(
+        Amendment(at=parse_time(a["at"]), by=a["by"], reason=a["reason"], fields=tuple(a["fields"]))
+        for a in data.get("amendments", ())
+    )
+
+
+def build_void(data: dict[str, Any]) -> Void | None:
+    void = data.get("void")
+    return Void(at=parse_time(void["at"]), by=void["by"], reason=void["reason"]) if void else None
 
 
 def build_visit(source: RecordFile) -> Visit:
@@ -183,6 +233,10 @@ def build_visit(source: RecordFile) -> Visit:
         satisfaction=data.get("satisfaction"),
         opinion=data.get("opinion"),
         follow_up=data.get("follow_up"),
+        round=data.get("round"),
+        conduct=data.get("conduct"),
+        amendments=build_amendments(data),
+        void=build_void(data),
         source=source,
     )
 
@@ -203,5 +257,182 @@ def build_letter(source: RecordFile) -> Letter:
         replied_at=parse_time(replied, end_of_day=len(replied) == 10) if replied else None,
         reply=data.get("reply"),
         originals=dict(data.get("originals", {})),
+        amendments=build_amendments(data),
+        void=build_void(data),
+        source=source,
+    )
+
+
+@dataclass(frozen=True)
+class RegisteredCustomer:
+    """A customer of a register: a 35 kV+ large customer or a standing key customer."""
+
+    account: str
+    name: str
+    unit: str
+    line: int
+    voltage_kv: float | None = None
+    groups: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class PlanEntry:
+    account: str
+    month: int
+    method: str
+    line: int
+
+
+@dataclass
+class Plan:
+    year: int
+    made_at: date
+    made_by: str
+    entries: list[PlanEntry]
+    source: RecordFile = field(repr=False)
+
+
+@dataclass
+class CardRound:
+    id: str
+    year: int
+    month: int
+    customers: dict[str, int]
+    sent: dict[str, int]
+    returned: dict[str, int]
+    started_at: date
+    finished_at: date
+    source: RecordFile = field(repr=False)
+
+
+@dataclass
+class Sample:
+    year: int
+    month: int
+    ratio: float
+    strata: dict[str, int]  # usage type -> population
+    customers: dict[str, str]  # account -> usage type
+    source: RecordFile = field(repr=False)
+
+
+def build_register(source: RecordFile) -> list[RegisteredCustomer]:
+    return [
+        RegisteredCustomer(
+            account=item["account"],
+            name=item["name"],
+            unit=item["unit"],
+            line=source.line_of(f"customers.{i}"),
+            voltage_kv=item.get("voltage_kv"),
+            groups=tuple(item.get("groups", ())),
+        )
+        for i, item in enumerate(source.data["customers"])
+    ]
+
+
+def build_plan(source: RecordFile) -> Plan:
+    data = source.data
+    return Plan(
+        year=data["year"],
+        made_at=date.fromisoformat(data["made_at"]),
+        made_by=data["made_by"],
+        entries=[
+            PlanEntry(e["account"], e["month"], e["method"], source.line_of(f"entries.{i}"))
+            for i, e in enumerate(data["entries"])
+        ],
+        source=source,
+    )
+
+
+def build_round(source: RecordFile) -> CardRound:
+    data = source.data
+    year, month = (int(x) for x in data["month"].split("-"))
+    return CardRound(
+        id=data["id"],
+        year=year,
+        month=month,
+        customers=dict(data["customers"]),
+        sent=dict(data["sent"]),
+        returned=dict(data["returned"]),
+        started_at=date.fromisoformat(data["started_at"]),
+        finished_at=date.fromisoformat(data["finished_at"]),
+        source=source,
+    )
+
+
+def build_sample(source: RecordFile) -> Sample:
+    data = source.data
+    year, month = (int(x) for x in data["month"].split("-"))
+    return Sample(
+        year=year,
+        month=month,
+        ratio=data["ratio"],
+        strata={s["usage_type"]: s["population"] for s in data["strata"]},
+        customers={c["account"]: c["usage_type"] for c in data["customers"]},
+        source=source,
+    )
+
+
+@dataclass
+class Submission:
+    """A unit's monthly statistics as submitted (第十九、二十条)."""
+
+    unit: str
+    year: int
+    month: int
+    scope: str  # unit | company
+    submitted_at: datetime
+    submitted_by: str
+    figures: dict[str, dict[str, int]]
+    source: RecordFile = field(repr=False)
+
+
+@dataclass(frozen=True)
+class Decision:
+    case: str
+    reason: str
+    line: int
+    head_amount: int | None = None
+    waive: bool = False
+
+
+@dataclass
+class Decisions:
+    """The marketing department's “视情节” decisions for one month."""
+
+    year: int
+    month: int
+    decided_by: str
+    decided_at: date
+    items: list[Decision]
+    source: RecordFile = field(repr=False)
+
+
+def build_submission(source: RecordFile) -> Submission:
+    data = source.data
+    year, month = (int(x) for x in data["month"].split("-"))
+    return Submission(
+        unit=data["unit"],
+        year=year,
+        month=month,
+        scope=data["scope"],
+        submitted_at=parse_time(data["submitted_at"]),
+        submitted_by=data["submitted_by"],
+        figures={k: dict(v) for k, v in data["figures"].items()},
+        source=source,
+    )
+
+
+def build_decisions(source: RecordFile) -> Decisions:
+    data = source.data
+    year, month = (int(x) for x in data["month"].split("-"))
+    return Decisions(
+        year=year,
+        month=month,
+        decided_by=data["decided_by"],
+        decided_at=date.fromisoformat(data["decided_at"]),
+        items=[
+            Decision(d["case"], d["reason"], source.line_of(f"decisions.{i}"), d.get("head_amount"), d.get("waive", False))
+            for i, d in enumerate(data["decisions"])
+        ],
         source=source,
     )

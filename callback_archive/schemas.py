@@ -129,7 +129,7 @@ class RecordSchema:
             return [
                 SchemaProblem(
                     "schema-required",
-                    path,
+                    f"{path}.{name}" if path else name,
                     f"缺少必填字段 {self.label(f'{path}.{name}' if path else name)}：请补上。"
                     + rule,
                 )

@@ -13,6 +13,7 @@ import argparse
 import json
 from pathlib import Path
 
+from callback_archive.guide import render_codes_page
 from callback_archive.schema_docs import render_schema_markdown
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -69,7 +70,7 @@ def render_fields_page(root: Path) -> str:
 
 def generated_pages(root: Path) -> dict[str, str]:
     """Site-relative path → Markdown for every generated page."""
-    return {"fields.md": render_fields_page(root)}
+    return {"fields.md": render_fields_page(root), "codes.md": render_codes_page()}
 
 
 def write_pages(root: Path, out_dir: Path) -> list[Path]:

@@ -9,6 +9,7 @@ from .archive import CONFIG_FILES, load_archive
 from .checks import Context, run_checks
 from .cli import ChineseArgumentParser, UsageError, add_root_and_as_of, resolve_as_of, resolve_root
 from .findings import Finding
+from .history import GitUnavailable, History, load_history, open_repo, resolve_commit
 from .reporters import REPORTERS, Summary
 from .timeutil import format_time
 
@@ -20,8 +21,27 @@ def build_parser() -> ChineseArgumentParser:
     )
     parser.add_argument("paths", nargs="*", metavar="路径", help="只报告这些文件或目录的问题（默认：整个档案）；跨记录检查仍基于整个档案")
     parser.add_argument("--format", choices=sorted(REPORTERS), default="text", help="输出格式：text（默认）、json、github")
+    parser.add_argument(
+        "--base",
+        metavar="版本",
+        help="与这个 Git 版本（如 origin/main）比较：已合并的记录被修改须登记更正、不能删除或移动；"
+        "档案建立时间按该版本的历史判断（合并请求的 CI 用目标分支）",
+    )
     add_root_and_as_of(parser)
     return parser
+
+
+def _history(root: Path, base: str | None) -> History | None:
+    """Main's record history: at ``base`` when given, else main (or HEAD); None outside Git."""
+    if base is None:
+        return load_history(root)
+    try:
+        repo = open_repo(root)
+    except GitUnavailable:
+        raise UsageError(f"--base 需要档案目录是 Git 仓库的根目录，{root} 不是。") from None
+    if resolve_commit(repo, base) is None:
+        raise UsageError(f"--base {base}：仓库中没有这个版本。请先 git fetch（CI 中 actions/checkout 设置 fetch-depth: 0），或检查拼写。")
+    return load_history(root, base)
 
 
 def _selected(root: Path, paths: list[str]) -> list[str]:
@@ -49,11 +69,12 @@ def main(argv: list[str] | None = None) -> int:
         root = resolve_root(args.root)
         as_of = resolve_as_of(args.as_of)
         prefixes = _selected(root, args.paths)
+        history = _history(root, args.base)
     except UsageError as exc:
         print(f"validate.py：错误：{exc}", file=sys.stderr)
         return 2
     archive = load_archive(root)
-    findings = run_checks(archive, Context(as_of=as_of))
+    findings = run_checks(archive, Context(as_of=as_of, history=history, base=args.base))
     if prefixes:
         findings = [f for f in findings if _within(f, prefixes)]
         files = sum(1 for p in archive.paths if any(not q or p == q or p.startswith(q + "/") for q in prefixes))

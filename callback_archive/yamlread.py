@@ -31,11 +31,17 @@ _FALSE = frozenset({"false", "False", "FALSE"})
 _YAML11_BOOL = frozenset(
     w for base in ("y", "yes", "n", "no", "on", "off") for w in (base, base.capitalize(), base.upper())
 )
-_INT = re.compile(r"[-+]?[0-9]+\Z")
-_INT_OCT_HEX = re.compile(r"0o[0-7]+\Z|0x[0-9a-fA-F]+\Z")
+_INT = re.compile(r"[-+]?[0-9]+\Z|0o[0-7]+\Z|0x[0-9a-fA-F]+\Z")
 _FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?\Z")
-_FLOAT_SPECIAL = {".inf": float("inf"), "+.inf": float("inf"), "-.inf": float("-inf"), ".nan": float("nan")}
+_FLOAT_SPECIAL = {
+    **{f"{sign}.{word}": float(f"{sign}inf") for sign in ("", "+", "-") for word in ("inf", "Inf", "INF")},
+    **{f".{word}": float("nan") for word in ("nan", "NaN", "NAN")},
+}
 _SEXAGESIMAL = re.compile(r"[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+(\.[0-9_]*)?\Z")
+_NUMBER_START = frozenset("0123456789+-.")
+# What a YAML 1.1 reader (PyYAML and most tools) makes of a plain scalar, by kind.
+_YAML11 = yaml.resolver.Resolver()
+_YAML11_KIND = {"tag:yaml.org,2002:int": int, "tag:yaml.org,2002:float": float}
 _STR_TAG = "tag:yaml.org,2002:str"
 
 
@@ -119,21 +125,30 @@ class _Builder:
         if value in _YAML11_BOOL:
             self.problem("yaml-ambiguous-bool", event, path, value)
             return value
-        if _INT.match(value):
-            digits = value.lstrip("+-")
-            if len(digits) > 1 and digits.startswith("0"):
-                self.problem("yaml-leading-zero", event, path, value)
-                return value
-            return int(value)
-        if _INT_OCT_HEX.match(value):
-            return int(value, 0)
-        if _FLOAT.match(value):
-            return float(value)
-        if value.lower() in _FLOAT_SPECIAL:
-            return _FLOAT_SPECIAL[value.lower()]
+        if value[0] in _NUMBER_START:
+            return self.number(event, path, value)
+        return value
+
+    def number(self, event: Any, path: str, value: str) -> Any:
+        """A plain scalar that starts like a number: its YAML 1.2 value, unless YAML 1.1 reads it otherwise."""
+        digits = value.lstrip("+-")
+        if len(digits) > 1 and digits[0] == "0" and digits.isdigit():
+            self.problem("yaml-leading-zero", event, path, value)
+            return value
         if _SEXAGESIMAL.match(value):
             self.problem("yaml-sexagesimal", event, path, value)
-        return value
+            return value
+        if _INT.match(value):
+            result: Any = int(value, 0) if value[:2] in ("0o", "0x") else int(value)
+        elif _FLOAT.match(value):
+            result = float(value)
+        else:
+            result = _FLOAT_SPECIAL.get(value, value)
+        yaml11 = _YAML11_KIND.get(_YAML11.resolve(yaml.ScalarNode, value, (True, False)), str)
+        if type(result) is not yaml11:
+            self.problem("yaml-ambiguous-number", event, path, value)
+            return value
+        return result
 
     def mapping(self, path: str) -> dict[str, Any]:
         result: dict[str, Any] = {}

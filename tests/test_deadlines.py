@@ -83,8 +83,15 @@ def test_repair_deadline_in_hours(unit, archived, disaster, due):
     assert deadline.article == "第十五条"
 
 
-def test_complaint_and_other_orders_have_no_deadline_article():
-    assert rules().for_trigger(Trigger("GD1", "complaint", t("2026-11-25 10:00")), "hangu") is None
+def test_untimed_key_callbacks_are_due_with_the_month_statistics():
+    complaint = rules().for_trigger(Trigger("GD1", "complaint", t("2026-09-29 10:00")), "hangu")
+    assert (complaint.due, complaint.article, complaint.times_callback) == (t("2026-10-05 16:00"), "第二十条", False)
+    hotline = rules().for_trigger(Trigger("GD1", "other", t("2026-11-25 10:00")), "hangu", ("hotline",))
+    assert hotline.due == t("2026-12-05 16:00")
+
+
+def test_other_orders_need_no_callback():
+    assert rules().for_trigger(Trigger("GD1", "other", t("2026-11-25 10:00")), "hangu") is None
 
 
 LETTERS = [

@@ -22,10 +22,15 @@ def test_sample_due_list_is_sorted_by_deadline_with_overdue_first():
     assert status == 0
     items = json.loads(out)["items"]
     assert [(i["state"], i["reference"], i["deadline"]["due"][:10]) for i in items] == [
-        ("overdue", "GD2026102190589", "2026-10-22"),
+        ("overdue", "GD2026091896222", "2026-10-05"),  # a phone complaint never called back (第二十条)
+        ("overdue", "GD2026102190589", "2026-10-22"),  # two failed attempts
+        ("overdue", "GD2026102065780", "2026-10-29"),  # no visit at all
+        ("overdue", "GD2026111008459", "2026-11-11"),
+        ("pending", "GD2026112517958", "2026-11-26"),
         ("pending", "FH-20261120-0001", "2026-11-27"),
         ("pending", "GD2026112053163", "2026-12-01"),
         ("pending", "FH-20261118-0001", "2026-12-02"),
+        ("pending", "GD2026112354588", "2026-12-02"),
     ]
 
 

@@ -19,7 +19,11 @@ def test_sample_archive_validates_with_its_known_late_cases():
     run = run_validate("--root", str(REPO), "--as-of", AS_OF, "--format", "json")
     assert run.status == 0
     counts = Counter(f["code"] for f in run.findings)
-    assert counts == {"callback-late": 13, "callback-overdue": 1, "letter-late": 2, "calendar-year-missing": 1}
+    assert counts == {
+        "callback-late": 13, "callback-overdue": 1, "letter-late": 2, "calendar-year-missing": 1,
+        "order-missing-callback": 3, "large-customer-plan-overdue": 1, "card-round-below-ratio": 1,
+        "sample-below-ratio": 1, "submission-late": 2, "submission-missing": 1, "submission-differs": 2,
+    }
     assert json.loads(run.stdout)["summary"]["errors"] == 0
 
 

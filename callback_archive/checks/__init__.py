@@ -6,16 +6,24 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Callable, Iterable
 
+from .. import amendments
 from ..archive import Archive
 from ..findings import Finding
-from . import deadlines, placement, times, units
+from ..history import History
+from . import assessment, coverage, deadlines, landing, placement, times, units
 
 
 @dataclass(frozen=True)
 class Context:
-    """What a check may judge against besides the archive: ``as_of`` is "now"."""
+    """What a check may judge against besides the archive: ``as_of`` is "now".
+
+    ``history`` is main's record history (None outside Git: landing checks are then
+    skipped); ``base`` is the revision given with ``--base`` to compare against.
+    """
 
     as_of: datetime
+    history: History | None = None
+    base: str | None = None
 
 
 Check = Callable[[Archive, Context], Iterable[Finding]]
@@ -33,6 +41,18 @@ ALL_CHECKS: tuple[Check, ...] = (
     deadlines.check_callback_deadlines,
     deadlines.check_letter_deadlines,
     deadlines.check_calendar_years,
+    coverage.check_orders,
+    coverage.check_order_callbacks,
+    coverage.check_visits_against_orders,
+    coverage.check_responsibilities,
+    coverage.check_key_customers,
+    coverage.check_large_customers,
+    coverage.check_card_rounds,
+    coverage.check_samples,
+    assessment.check_submissions,
+    assessment.check_decisions,
+    landing.check_landing,
+    amendments.check_against_base,
 )
 
 

@@ -54,6 +54,8 @@ def check_disasters(archive, context) -> Iterable[Finding]:
 def check_attempts_agree(archive, context) -> Iterable[Finding]:
     """All attempts on one order describe the same order, in the same unit."""
     for case in archive.cases:
+        if not case.attempts:
+            continue
         first = case.attempts[0]
         for visit in case.attempts[1:]:
             if (visit.trigger.kind, visit.trigger.archived_at, visit.unit) != (first.trigger.kind, first.trigger.archived_at, first.unit):
@@ -68,8 +70,8 @@ def check_callback_deadlines(archive, context) -> Iterable[Finding]:
     rule = archive.policy.unreachable
     for case in archive.cases:
         deadline = case.deadline
-        if deadline is None:
-            continue
+        if deadline is None or not case.attempts:
+            continue  # an order with no visit at all is the coverage check's (第二十五条)
         state = case.state(context.as_of, archive.policy)
         note = deadline.provisional_note()
         if state == "late":
@@ -95,7 +97,7 @@ def check_letter_deadlines(archive, context) -> Iterable[Finding]:
         return
     for letter in archive.letters:
         deadline = archive.rules.for_letter(letter)
-        if deadline is None:
+        if deadline is None or letter.void is not None:
             continue
         source = letter.source
         note = deadline.provisional_note()

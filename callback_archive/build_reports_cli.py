@@ -1,0 +1,90 @@
+"""``scripts/build_reports.py``: monthly reports (pages, summary.json, workbook), and a unit's submission."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from .archive import load_archive
+from .cli import ChineseArgumentParser, UsageError, add_root_and_as_of, resolve_as_of, resolve_root
+from .report_markdown import render_index, render_month
+from .report_xlsx import write_workbook
+from .reports import month_summary, months_present
+from .submissions import find_submission, submission_text
+
+
+def build_parser() -> ChineseArgumentParser:
+    parser = ChineseArgumentParser(
+        prog="build_reports.py",
+        description="按月生成客户回访统计月报（第十八至二十条）：网页、summary.json 和 Excel 工作簿；"
+        "或用 --submit 生成某单位的月度上报文件。",
+    )
+    parser.add_argument("--month", metavar="年-月", help="只生成这个月（如 2026-10；默认：档案中的所有月份）")
+    parser.add_argument("--out", type=Path, default=Path("out/reports"), metavar="目录", help="输出目录（默认 out/reports）")
+    parser.add_argument("--submit", metavar="单位", help="生成该单位 --month 月的上报文件 records/submissions/<年-月>/<单位>.yaml")
+    parser.add_argument("--by", metavar="姓名", help="上报人（默认：units.yaml 中该单位的统计上报责任人）")
+    add_root_and_as_of(parser)
+    return parser
+
+
+def parse_month(text: str) -> tuple[int, int]:
+    parts = text.split("-")
+    if len(parts) != 2 or len(parts[0]) != 4 or not all(p.isdigit() for p in parts) or not 1 <= int(parts[1]) <= 12:
+        raise UsageError(f"--month 应写成 年-月，如 2026-10，而不是 {text}。")
+    return int(parts[0]), int(parts[1])
+
+
+def submit(archive, root: Path, unit: str, month: tuple[int, int], as_of, by: str | None) -> int:
+    if unit not in archive.units:
+        raise UsageError(f"单位 `{unit}` 不在 records/units.yaml 中（已有：{'、'.join(archive.units)}）。")
+    year, number = month
+    relative = f"records/submissions/{year}-{number:02d}/{unit}.yaml"
+    if find_submission(archive, unit, year, number) is not None or (root / relative).exists():
+        raise UsageError(f"{relative} 已存在：一个月只上报一次，更正请修改该文件并登记更正（amendments）。")
+    text = submission_text(archive, unit, year, number, as_of, by or archive.units[unit].reporter)
+    target = root / relative
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8", newline="\n")
+    due = archive.rules.monthly_report_due(year, number)
+    late = "（已超过上报时限，将按第二十七条考核）" if as_of > due else ""
+    print(f"已生成 {relative}{late}。下一步：git add {relative} && git commit -m \"{archive.units[unit].name} 上报 {year} 年 {number} 月回访统计\" 并发起合并请求。")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        root = resolve_root(args.root)
+        as_of = resolve_as_of(args.as_of)
+        month = parse_month(args.month) if args.month else None
+        archive = load_archive(root)
+        if archive.rules is None:
+            raise UsageError("policy.yaml 缺失或有误：请先运行 scripts/validate.py 查看问题。")
+        if args.submit:
+            if month is None:
+                raise UsageError("--submit 需要同时给出 --month。")
+            return submit(archive, root, args.submit, month, as_of, args.by)
+        months = [month] if month else months_present(archive, as_of)
+        if month and month not in months_present(archive, as_of):
+            raise UsageError(f"档案中没有 {args.month} 的统计数据。")
+    except UsageError as exc:
+        print(f"build_reports.py：错误：{exc}", file=sys.stderr)
+        return 2
+    out = args.out if args.out.is_absolute() else root / args.out
+    summaries = []
+    for year, number in months:
+        summary = month_summary(archive, (year, number), as_of)
+        folder = out / f"{year}-{number:02d}"
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "summary.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        xlsx_name = f"月报-{year}-{number:02d}.xlsx"
+        write_workbook(summary, folder / xlsx_name)
+        (folder / "index.md").write_text(render_month(summary, xlsx_name=xlsx_name), encoding="utf-8")
+        summaries.append(summary)
+        totals = summary["company"]["totals"]
+        print(f"{year}-{number:02d}：应回访 {totals['total']}，按时 {totals['on_time']}，超时 {totals['late']}，"
+              f"逾期 {totals['overdue']}，考核案例 {summary['company']['penalties']['cases']} 个 → {folder}")
+    if not month:
+        (out / "index.md").write_text(render_index(summaries), encoding="utf-8")
+    return 0

@@ -1,0 +1,74 @@
+"""Submissions and decisions (第十九、二十、二十四至二十七条) checked like every other record."""
+
+from __future__ import annotations
+
+from ..findings import Finding, finding
+from ..penalties import decision_problem, penalty_cases
+from ..submissions import archive_figures, differences, months_due, submission_state
+from ..timeutil import format_time
+
+
+def check_submissions(archive, context) -> list[Finding]:
+    """Each submission in its place, on time (16:00 on the 5th, never postponed) and matching the archive."""
+    if archive.rules is None:
+        return []
+    found = []
+    for submission in archive.submissions:
+        source = submission.source
+        month = f"{submission.year}-{submission.month:02d}"
+        expected = f"records/submissions/{month}/{submission.unit}.yaml"
+        if source.path != expected:
+            found.append(finding("path-wrong-folder", source.path, source.line_of("unit"),
+                                 f"{submission.unit} {month} 的上报应放在 {expected}：请移动文件。"))
+        if submission.unit not in archive.units:
+            found.append(finding("unit-unknown", source.path, source.line_of("unit"),
+                                 f"上报单位 `{submission.unit}` 不在 records/units.yaml 中。"))
+            continue
+        expected_scope = "company" if archive.units[submission.unit].kind == "marketing" else "unit"
+        if submission.scope != expected_scope:
+            found.append(finding("submission-differs", source.path, source.line_of("scope"),
+                                 f"{archive.units[submission.unit].name}的上报范围应为 {expected_scope}（营销部上报全公司汇总，其他单位上报本单位）。"))
+        due = archive.rules.monthly_report_due(submission.year, submission.month)
+        if submission.submitted_at > due:
+            found.append(finding("submission-late", source.path, source.line_of("submitted_at"),
+                                 f"{month} 统计于 {format_time(submission.submitted_at)} 上报，晚于时限 {format_time(due)}"
+                                 "（每月 5 日 16:00 前，节假日不顺延），按第二十七条考核。", record=submission.unit))
+        changed = differences(submission.figures,
+                              archive_figures(archive, submission.unit, submission.year, submission.month, context.as_of))
+        if changed:
+            found.append(finding("submission-differs", source.path, source.line_of("figures"),
+                                 f"上报数字与档案统计不一致：{'；'.join(changed)}。上报后又有记录入档时也会出现这种情况，"
+                                 "请核对；需要更正时重新生成上报（build_reports.py --submit）并登记更正。", record=submission.unit))
+    for (year, month), unit in ((m, u) for m in months_due(archive, context.as_of) for u in archive.units):
+        state, _ = submission_state(archive, unit, year, month, context.as_of)
+        if state == "missing":
+            found.append(finding("submission-missing", f"records/submissions/{year}-{month:02d}/{unit}.yaml", None,
+                                 f"{archive.units[unit].name} {year}-{month:02d} 的月度统计未在 "
+                                 f"{format_time(archive.rules.monthly_report_due(year, month))} 前上报：请用 "
+                                 f"build_reports.py --submit {unit} --month {year}-{month:02d} 生成并提交，按第二十七条考核。",
+                                 record=unit))
+    return found
+
+
+def check_decisions(archive, context) -> list[Finding]:
+    """A decision must name an existing case of its month and stay within the range (第二十五、二十六条)."""
+    if archive.policy is None or not archive.decisions:
+        return []
+    cases = {(c.month, c.id): c for c in penalty_cases(archive, context.as_of)}
+    found = []
+    for decisions in archive.decisions:
+        source = decisions.source
+        month = f"{decisions.year}-{decisions.month:02d}"
+        if source.path != f"records/decisions/{month}.yaml":
+            found.append(finding("path-wrong-folder", source.path, source.line_of("month"),
+                                 f"{month} 的考核决定应放在 records/decisions/{month}.yaml：请重命名文件。"))
+        for item in decisions.items:
+            case = cases.get(((decisions.year, decisions.month), item.case))
+            if case is None:
+                found.append(finding("decision-unknown-case", source.path, item.line,
+                                     f"{month} 没有编号为 {item.case} 的考核案例：请对照当月月报“考核”表核对编号。"))
+                continue
+            problem = decision_problem(case, item)
+            if problem:
+                found.append(finding("decision-out-of-range", source.path, item.line, f"案例 {item.case}：{problem}"))
+    return found

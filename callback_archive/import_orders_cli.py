@@ -1,0 +1,77 @@
+"""``scripts/import_orders.py``: import the marketing system's export of archived work orders, all or nothing."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from .cli import ChineseArgumentParser, UsageError, resolve_root
+from .orders_import import ImportPlan, MonthFile, month_files, plan_import, write_month_files
+
+PROG = "import_orders.py"
+
+
+def build_parser() -> ChineseArgumentParser:
+    parser = ChineseArgumentParser(
+        prog=PROG,
+        description="把营销系统导出的归档工单（.csv 或 .xlsx）导入 records/orders/<年>-<月>.csv。"
+        "有问题的行全部列出且一条也不写入；已导入过的相同工单跳过。"
+        "退出码：0 成功，1 导出文件有问题，2 用法错误或文件无法读取。",
+    )
+    parser.add_argument("export", type=Path, metavar="导出文件", help="营销系统导出的 .csv（UTF-8 或 GBK）或 .xlsx 文件")
+    parser.add_argument("--sheet", metavar="工作表", help="xlsx 中要导入的工作表名称（默认：第一个工作表）")
+    parser.add_argument("--root", type=Path, help="档案仓库根目录（默认：当前目录向上查找含 records/ 的目录）")
+    parser.add_argument("--dry-run", action="store_true", help="只检查并显示将导入的内容，不写入任何文件")
+    return parser
+
+
+def _report_errors(plan: ImportPlan) -> None:
+    for error in sorted(plan.errors, key=lambda e: e.row):
+        print(f"第 {error.row} 行：{error.message}")
+    bad_rows = len({e.row for e in plan.errors})
+    print(f"{bad_rows} 行有问题，没有导入任何工单：请在导出文件中改正后重新导入（行号即表格中的行号，表头为第 1 行）。")
+
+
+def _report_summary(plan: ImportPlan, files: list[MonthFile], dry_run: bool) -> None:
+    ignored = f"；忽略 {len(plan.ignored)} 列：{'、'.join(plan.ignored)}" if plan.ignored else ""
+    print(f"读取工单 {plan.rows} 条{ignored}。")
+    if plan.skipped:
+        print(f"已导入过，跳过 {plan.skipped} 条。")
+    if not files:
+        print("没有新的工单需要导入。")
+        return
+    for month in files:
+        created = "（新建）" if month.created else ""
+        print(f"{month.relpath}{created}：新增 {month.added} 条，文件共 {month.total} 条。")
+    if dry_run:
+        print("试运行（--dry-run）：没有写入任何文件。去掉 --dry-run 再运行一次即可导入。")
+        return
+    paths = " ".join(m.relpath for m in files)
+    months = "、".join(m.relpath.rsplit("/", 1)[-1].removesuffix(".csv") for m in files)
+    print("下一步：")
+    print("  1. python scripts/validate.py          # 确认档案没有错误")
+    print(f"  2. git add {paths}")
+    print(f'  3. git commit -m "导入营销系统归档工单（{months}）"，然后发起合并请求。')
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        root = resolve_root(args.root)
+        plan = plan_import(root, args.export, args.sheet)
+    except UsageError as exc:
+        print(f"{PROG}：错误：{exc}", file=sys.stderr)
+        return 2
+    print(plan.source)
+    if plan.errors:
+        _report_errors(plan)
+        return 1
+    files = month_files(plan)
+    if files and not args.dry_run:
+        try:
+            write_month_files(root, files)
+        except OSError as exc:
+            print(f"{PROG}：错误：无法写入 records/orders/（{exc.strerror}），没有导入任何工单。", file=sys.stderr)
+            return 2
+    _report_summary(plan, files, args.dry_run)
+    return 0

@@ -1,0 +1,474 @@
+"""Import the marketing system's monthly export of archived work orders into ``records/orders/<YYYY>-<MM>.csv``.
+
+The export is a ``.csv`` (UTF-8, with or without BOM, or GBK/GB18030) or an ``.xlsx`` (first sheet by default).
+Its header is mapped to our columns; our English headers are accepted as they are:
+
+| 导出文件表头 | 列 | 取值换算 |
+| --- | --- | --- |
+| 工单号、工单编号 | order | 原样；xlsx 中是数字格式时报错（开头的 0 可能已丢失） |
+| 业务类型 | kind | 新装→new-install；变更、增容、减容、过户、更名→change；故障报修→repair；投诉→complaint；其它、其他→other |
+| 受理单位、供电单位 | unit | records/units.yaml 中的单位名称（name）或编号（id）→ 单位编号 |
+| 户号、客户编号 | account | 原样；xlsx 中是数字格式时报错（开头的 0 可能已丢失，不猜） |
+| 客户类型、用电类别 | customer_kind | 含“居民”且不以“非”开头（居民、居民生活、城乡居民生活用电）→residential；其余非空值（非居民、一般工商业、大工业、农业…）→non-residential |
+| 归档时间 | archived_at | 2026-11-25 14:30、2026-11-25 14:30:00、2026/11/25 14:30、xlsx 日期时间 → 2026-11-25 14:30（北京时间，秒舍去） |
+| 重点客户类别（可选） | groups | 回访记录 customer.groups 的中文名（可省去“受理者”“客户”，如 人大代表、领导接待日）或编号，以顿号、逗号、分号或空格分隔 → 空格分隔的编号 |
+
+Other columns are ignored and counted. Every row must map cleanly, pass the order row schema, name a unit of
+records/units.yaml and appear once in the export; an order already archived with the same content is skipped,
+with different content it is an error. Any bad row means nothing is written.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+import tempfile
+import warnings
+import zipfile
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import openpyxl
+from openpyxl.utils.exceptions import InvalidFileException
+
+from .archive import decode
+from .cli import UsageError
+from .orders import ORDER_COLUMNS, Order, parse_orders
+from .schemas import load_schema
+from .timeutil import format_time, parse_time
+from .yamlread import YamlSyntaxError, parse_yaml
+
+ORDERS_DIR = "records/orders"
+OUTPUT_COLUMNS = (*ORDER_COLUMNS, "groups")
+EXTENSIONS = (".csv", ".xlsx")
+
+HEADER_ALIASES: dict[str, tuple[str, ...]] = {
+    "order": ("工单号", "工单编号", "order"),
+    "kind": ("业务类型", "kind"),
+    "unit": ("受理单位", "供电单位", "unit"),
+    "account": ("户号", "客户编号", "account"),
+    "customer_kind": ("客户类型", "用电类别", "customer_kind"),
+    "archived_at": ("归档时间", "archived_at"),
+    "groups": ("重点客户类别", "groups"),
+}
+_FIELD_OF_HEADER = {alias: name for name, aliases in HEADER_ALIASES.items() for alias in aliases}
+
+KIND_VALUES: dict[str, str] = {
+    "新装": "new-install",
+    "变更": "change",
+    "增容": "change",
+    "减容": "change",
+    "过户": "change",
+    "更名": "change",
+    "故障报修": "repair",
+    "投诉": "complaint",
+    "其它": "other",
+    "其他": "other",
+}
+CUSTOMER_KINDS = ("residential", "non-residential")
+
+_EXPORT_TIME = re.compile(r"(\d{4})([-/])(\d{1,2})\2(\d{1,2})[ T](\d{1,2}):(\d{2})(?::(\d{2}))?\Z")
+_GROUP_SEPARATORS = re.compile(r"[、，,；;\s]+")
+_UTF8_BOM = b"\xef\xbb\xbf"
+
+
+@dataclass(frozen=True)
+class RowError:
+    """A problem of the export, at the row number a person sees in the spreadsheet (header = row 1)."""
+
+    row: int
+    message: str
+
+
+@dataclass
+class Table:
+    """The non-blank rows of an export with their row numbers, and what made reading it fail."""
+
+    source: str
+    rows: list[tuple[int, tuple[object, ...]]] = field(default_factory=list)
+    problems: list[RowError] = field(default_factory=list)
+
+
+@dataclass
+class ImportPlan:
+    """What an import would do: rows read, problems, identical orders skipped, new rows by month file."""
+
+    source: str
+    existing: dict[str, str] = field(default_factory=dict)  # text of each month file already archived
+    rows: int = 0
+    ignored: list[str] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    skipped: int = 0
+    additions: dict[str, list[dict[str, str]]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class MonthFile:
+    """The new content of one month file of orders."""
+
+    relpath: str
+    text: str
+    added: int
+    total: int
+    created: bool
+
+
+def _blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _text(value: object) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return "" if value is None else str(value).strip()
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _table_of(source: str, numbered_rows: list[tuple[int, tuple[object, ...]]]) -> Table:
+    return Table(source, [(n, cells) for n, cells in numbered_rows if not all(_blank(c) for c in cells)])
+
+
+def _decode_export(raw: bytes) -> tuple[str, str]:
+    """The text of a CSV export and the encoding found; ValueError(line, message) when it is neither."""
+    has_bom = raw.startswith(_UTF8_BOM)
+    body = raw.removeprefix(_UTF8_BOM)
+    try:
+        return body.decode("utf-8"), "UTF-8（带 BOM）" if has_bom else "UTF-8"
+    except UnicodeDecodeError as exc:
+        line = body[: exc.start].count(b"\n") + 1
+    try:
+        return raw.decode("gb18030"), "GBK"
+    except UnicodeDecodeError:
+        raise ValueError(
+            line, "文件既不是 UTF-8 也不是 GBK 编码：请在营销系统中重新导出，或用 Excel/WPS 另存为“CSV UTF-8”后再导入。"
+        ) from None
+
+
+def _read_csv(path: Path) -> Table:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise UsageError(f"无法读取 {path}：{exc.strerror}。") from None
+    try:
+        text, encoding = _decode_export(raw)
+    except ValueError as exc:
+        line, message = exc.args
+        return Table("检测到编码：无法识别", problems=[RowError(line, message)])
+    source = f"检测到编码：{encoding}"
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        table = _table_of(source, [(n, tuple(cells)) for n, cells in enumerate(reader, 1)])
+    except csv.Error as exc:
+        return Table(source, problems=[RowError(reader.line_num, f"无法按 CSV 读取（{exc}）：请在营销系统中重新导出。")])
+    if not table.rows:
+        table.problems.append(RowError(1, "文件是空的：请确认导出的是归档工单明细。"))
+    return table
+
+
+def _read_xlsx(path: Path, sheet: str | None) -> Table:
+    try:
+        with warnings.catch_warnings():  # openpyxl warns about styles WPS leaves out; they do not matter here
+            warnings.simplefilter("ignore")
+            workbook = openpyxl.load_workbook(path, data_only=True)  # not read-only: merged cells are needed
+    except OSError as exc:
+        raise UsageError(f"无法读取 {path}：{exc.strerror}。") from None
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError):
+        raise UsageError(f"{path} 不是有效的 .xlsx 文件：请在 Excel 或 WPS 中打开后另存为 .xlsx（或 CSV）再导入。") from None
+    sheets = {ws.title: ws for ws in workbook.worksheets}
+    if sheet is not None and sheet not in sheets:
+        raise UsageError(f"{path.name} 中没有名为“{sheet}”的工作表：已有 {'、'.join(sheets)}。")
+    ws = sheets[sheet] if sheet is not None else workbook.worksheets[0]
+    table = _table_of(f"读取工作表：{ws.title}", list(enumerate(ws.iter_rows(values_only=True), 1)))
+    if not table.rows:
+        others = f"（本文件的工作表：{'、'.join(sheets)}，可用 --sheet 指定）" if len(sheets) > 1 else ""
+        table.problems.append(RowError(1, f"工作表“{ws.title}”是空的：请确认导出的是归档工单明细{others}。"))
+        return table
+    header_row = table.rows[0][0]
+    for merged in sorted(ws.merged_cells.ranges, key=lambda r: (r.min_row, r.min_col)):
+        if merged.min_row <= header_row <= merged.max_row:
+            table.problems.append(RowError(header_row, f"表头有合并单元格（{merged.coord}）：请取消合并后重新导出。"))
+        elif merged.max_row > header_row:
+            table.problems.append(RowError(merged.min_row, f"有合并单元格（{merged.coord}）：每一行都要写全，请取消合并后重新导出。"))
+    return table
+
+
+def read_export(path: Path, sheet: str | None = None) -> Table:
+    """The rows of an export file; UsageError when it cannot be opened as what its extension says."""
+    suffix = path.suffix.lower()
+    if not path.is_file():
+        raise UsageError(f"找不到导出文件 {path}。")
+    if suffix == ".xls":
+        raise UsageError(f"不支持旧版 .xls 文件：请在 Excel 或 WPS 中把 {path.name} 另存为 .xlsx 或 CSV 再导入。")
+    if suffix not in EXTENSIONS:
+        raise UsageError(f"不认识扩展名“{path.suffix or '（无）'}”：导出文件应为 .csv 或 .xlsx。")
+    if suffix == ".csv":
+        if sheet is not None:
+            raise UsageError("--sheet 只用于 .xlsx 文件。")
+        return _read_csv(path)
+    return _read_xlsx(path, sheet)
+
+
+def load_units(root: Path) -> dict[str, str]:
+    """Unit id by id and by Chinese name, from records/units.yaml; UsageError when that file is not usable."""
+    relpath = "records/units.yaml"
+    try:
+        data = parse_yaml(decode((root / relpath).read_bytes())).data
+    except (OSError, ValueError, YamlSyntaxError):
+        data = None
+    if data is None or load_schema("units").problems(data):
+        raise UsageError(f"{relpath} 缺失或有误，无法核对受理单位：请先运行 scripts/validate.py 查看并改正。")
+    return {key: unit["id"] for unit in data["units"] for key in (unit["id"], unit["name"])}
+
+
+def load_archived_orders(root: Path) -> tuple[dict[str, Order], dict[str, str]]:
+    """Orders already in records/orders/*.csv by number, and the text of each file; UsageError on any problem."""
+    orders: dict[str, Order] = {}
+    texts: dict[str, str] = {}
+    problems: list[str] = []
+    for path in sorted((root / ORDERS_DIR).glob("*.csv")):
+        relpath = path.relative_to(root).as_posix()
+        try:
+            texts[relpath] = decode(path.read_bytes())
+        except ValueError as exc:
+            problems.append(f"{relpath} 第 {exc.args[0]} 行：{exc.args[1]}")
+            continue
+        except OSError as exc:
+            problems.append(f"{relpath}：无法读取（{exc.strerror}）")
+            continue
+        parsed, findings = parse_orders(texts[relpath], relpath)
+        problems += [f"{f.file}{f' 第 {f.line} 行' if f.line else ''}：{f.message}" for f in findings]
+        orders.update((o.order, o) for o in parsed)
+    if problems:
+        raise UsageError("档案中已有的工单文件有问题，改正前不能导入（运行 scripts/validate.py 可查看）：\n  " + "\n  ".join(problems))
+    return orders, texts
+
+
+def _group_codes() -> dict[str, str]:
+    """Group code by code, by the Chinese name of the visit schema and by that name without 受理者/客户."""
+    items = load_schema("visit").schema["properties"]["customer"]["properties"]["groups"]["items"]
+    return {
+        alias: code
+        for code, name in zip(items["enum"], items["enumDescriptions"], strict=True)
+        for alias in (code, name, name.removesuffix("受理者").removesuffix("客户"))
+    }
+
+
+class RowMapper:
+    """Turns one export row into our columns, with a Chinese message for every value that does not map."""
+
+    def __init__(self, columns: dict[str, tuple[int, str]], units: dict[str, str]):
+        self.columns = columns
+        self.units = units
+        self.group_codes = _group_codes()
+        self.converters = {
+            "order": self._identifier,
+            "kind": self._kind,
+            "unit": self._unit,
+            "account": self._identifier,
+            "customer_kind": self._customer_kind,
+            "archived_at": self._archived_at,
+            "groups": self._groups,
+        }
+
+    def map(self, cells: tuple[object, ...]) -> tuple[dict[str, str], list[str]]:
+        data: dict[str, str] = {}
+        problems: list[str] = []
+        for name, (index, label) in self.columns.items():
+            value = cells[index] if index < len(cells) else None
+            if _blank(value):
+                if name in ORDER_COLUMNS:
+                    problems.append(f"“{label}”是空的：请在导出文件中补上。")
+                continue
+            try:
+                data[name] = self.converters[name](value, label)
+            except ValueError as exc:
+                problems.append(str(exc))
+        return data, problems
+
+    def _identifier(self, value: object, label: str) -> str:
+        if _is_number(value):
+            raise ValueError(f"{label}是数字格式，开头的 0 可能已丢失：请把该列设为文本后重新导出。")
+        return _text(value)
+
+    def _kind(self, value: object, label: str) -> str:
+        text = _text(value)
+        if text in KIND_VALUES.values():
+            return text
+        if text in KIND_VALUES:
+            return KIND_VALUES[text]
+        raise ValueError(
+            f"{label}“{text}”无法识别：应为 新装、变更（含增容、减容、过户、更名）、故障报修、投诉、其它之一，"
+            "或 new-install、change、repair、complaint、other。"
+        )
+
+    def _unit(self, value: object, label: str) -> str:
+        text = _text(value)
+        if text in self.units:
+            return self.units[text]
+        known = "、".join(f"{name}（{uid}）" for name, uid in self.units.items() if name != uid)
+        raise ValueError(f"{label}“{text}”不在 records/units.yaml 中（已有：{known}）：请核对单位名称，新单位请先登记到 records/units.yaml。")
+
+    def _customer_kind(self, value: object, label: str) -> str:
+        text = _text(value)
+        if text in CUSTOMER_KINDS:
+            return text
+        return "residential" if "居民" in text and not text.startswith("非") else "non-residential"
+
+    def _archived_at(self, value: object, label: str) -> str:
+        if isinstance(value, datetime):
+            return value.strftime("%Y-%m-%d %H:%M")
+        if _is_number(value):
+            raise ValueError(f"{label}是数字 {value}，不是日期时间：请把该列设为日期时间格式后重新导出。")
+        text = _text(value)
+        match = _EXPORT_TIME.match(text)
+        if not match:
+            raise ValueError(f"{label}“{text}”格式不对：应写成如 2026-11-25 14:30（也可以是 2026/11/25 14:30 或带秒）。")
+        year, _, month, day, hour, minute, second = match.groups()
+        try:
+            moment = datetime(int(year), int(month), int(day), int(hour), int(minute), int(second or 0))
+        except ValueError:
+            raise ValueError(f"{label}“{text}”这个日期或时间不存在：请核对年月日和时分。") from None
+        return moment.strftime("%Y-%m-%d %H:%M")
+
+    def _groups(self, value: object, label: str) -> str:
+        codes: list[str] = []
+        for name in _GROUP_SEPARATORS.split(_text(value)):
+            if name and name not in self.group_codes:
+                known = "、".join(n for n, code in self.group_codes.items() if n != code)
+                raise ValueError(f"{label}“{name}”无法识别：可以是 {known}，多个类别用顿号分隔。")
+            if name and self.group_codes[name] not in codes:
+                codes.append(self.group_codes[name])
+        return " ".join(codes)
+
+
+def map_header(cells: tuple[object, ...]) -> tuple[dict[str, tuple[int, str]], list[str], list[str]]:
+    """Column index and export header of each of our columns, the ignored headers, and header problems."""
+    columns: dict[str, tuple[int, str]] = {}
+    ignored: list[str] = []
+    problems: list[str] = []
+    schema = load_schema("order")
+    for index, cell in enumerate(cells):
+        label = _text(cell)
+        name = _FIELD_OF_HEADER.get(label) or _FIELD_OF_HEADER.get(label.lower())
+        if name is None:
+            if label:
+                ignored.append(label)
+        elif name in columns:
+            problems.append(f"列“{columns[name][1]}”和“{label}”都是{schema.title(name)}：请只保留一列后重新导出。")
+        else:
+            columns[name] = (index, label)
+    missing = [f"{schema.title(name)}（表头可写 {' 或 '.join(HEADER_ALIASES[name])}）" for name in ORDER_COLUMNS if name not in columns]
+    if missing:
+        problems.append(f"表头缺少列：{'、'.join(missing)}。请在营销系统导出时包含这些列。")
+    return columns, ignored, problems
+
+
+def _differences(archived: Order, row: dict[str, str]) -> list[str]:
+    schema = load_schema("order")
+    before = {
+        "kind": archived.kind,
+        "unit": archived.unit,
+        "account": archived.account,
+        "customer_kind": archived.customer_kind,
+        "archived_at": format_time(archived.archived_at),
+        "groups": " ".join(sorted(archived.groups)),
+    }
+    after = {**row, "groups": " ".join(sorted(row.get("groups", "").split()))}
+    return [f"{schema.title(name)}已有“{old}”，导出文件为“{after[name]}”" for name, old in before.items() if old != after[name]]
+
+
+def plan_import(root: Path, export: Path, sheet: str | None = None) -> ImportPlan:
+    """Read and check an export against the archive; nothing is written. UsageError when it cannot be read."""
+    units = load_units(root)
+    archived, existing = load_archived_orders(root)
+    table = read_export(export, sheet)
+    plan = ImportPlan(table.source, existing, errors=list(table.problems))
+    if plan.errors:
+        return plan
+    (header_row, header), *rows = table.rows
+    columns, plan.ignored, problems = map_header(header)
+    plan.errors = [RowError(header_row, message) for message in problems]
+    if not plan.errors and not rows:
+        plan.errors.append(RowError(header_row, "只有表头，没有工单：请确认导出的月份和筛选条件。"))
+    if plan.errors:
+        return plan
+    plan.rows = len(rows)
+    mapper = RowMapper(columns, units)
+    schema = load_schema("order")
+    first_row: dict[str, int] = {}
+    for number, cells in rows:
+        data, problems = mapper.map(cells)
+        problems += [p.message for p in schema.problems(data) if p.code != "schema-required"]  # blanks told above
+        order = data.get("order", "")
+        if order in first_row:
+            problems.append(f"工单 {order} 与第 {first_row[order]} 行重复：同一工单只能出现一次，请删除多余的一行。")
+        elif order:
+            first_row[order] = number
+        if not problems and order in archived:
+            known = archived[order]
+            differences = _differences(known, data)
+            if not differences:
+                plan.skipped += 1
+                continue
+            problems.append(
+                f"工单 {order} 已导入（{known.path} 第 {known.line} 行），但内容不同：{'；'.join(differences)}。"
+                f"已导入的工单不会被覆盖：如确需更正，请直接修改 {known.path} 并在合并请求中说明。"
+            )
+        if problems:
+            plan.errors += [RowError(number, message) for message in problems]
+            continue
+        relpath = f"{ORDERS_DIR}/{data['archived_at'][:7]}.csv"
+        plan.additions.setdefault(relpath, []).append({name: data.get(name, "") for name in OUTPUT_COLUMNS})
+    return plan
+
+
+def _merge(existing: str | None, rows: list[dict[str, str]]) -> tuple[str, int]:
+    """A month file's text with ``rows`` added, sorted by (archived_at, order); other columns are kept."""
+    header, old = list(OUTPUT_COLUMNS), []
+    if existing is not None:
+        reader = csv.DictReader(io.StringIO(existing, newline=""))
+        old = list(reader)
+        header = list(reader.fieldnames or []) + [c for c in OUTPUT_COLUMNS if c not in (reader.fieldnames or [])]
+    merged = sorted(old + rows, key=lambda row: (parse_time(row["archived_at"]), row["order"]))
+    out = io.StringIO()
+    writer = csv.DictWriter(out, header, restval="", lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(merged)
+    return out.getvalue(), len(merged)
+
+
+def month_files(plan: ImportPlan) -> list[MonthFile]:
+    """The new content of every month file the plan adds to, in file-name order."""
+    files = []
+    for relpath, rows in sorted(plan.additions.items()):
+        text, total = _merge(plan.existing.get(relpath), rows)
+        files.append(MonthFile(relpath, text, len(rows), total, relpath not in plan.existing))
+    return files
+
+
+def write_month_files(root: Path, files: list[MonthFile]) -> None:
+    """Write every file to a temporary file first, then move all into place: none is ever half-written."""
+    (root / ORDERS_DIR).mkdir(parents=True, exist_ok=True)
+    staged: list[tuple[str, Path]] = []
+    try:
+        for month in files:
+            target = root / month.relpath
+            handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+            staged.append((temporary, target))
+            with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
+                out.write(month.text)
+                out.flush()
+                os.fsync(out.fileno())
+            os.chmod(temporary, target.stat().st_mode & 0o777 if target.exists() else 0o644)
+    except BaseException:
+        for temporary, _ in staged:
+            Path(temporary).unlink(missing_ok=True)
+        raise
+    for temporary, target in staged:
+        os.replace(temporary, target)

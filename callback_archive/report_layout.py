@@ -1,0 +1,269 @@
+"""What the monthly report shows and in which order, as tables of plain values.
+
+The workbook (report_xlsx) and the page (report_markdown) render the same tables, so
+the two always agree; each cell's ``kind`` tells a renderer how to show it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from .labels import label
+
+# Cell kinds: text (from a record or ours), code (a file path), article (第X条), person (a staff
+# name, masked on the page), count, rate (0..1), amount (yuan, or a text such as a range), causes.
+TEXT, CODE, ARTICLE, PERSON, COUNT, RATE, AMOUNT, CAUSES = (
+    "text", "code", "article", "person", "count", "rate", "amount", "causes")
+
+SUBMISSION_LABELS = {"on-time": "按时上报", "late": "超时上报", "missing": "未上报", "pending": "未到上报时限"}
+CATEGORY_ARTICLES = {"business": "第十四条", "repair": "第十五条", "letter": "第十六条",
+                     "large-customer": "第十七条", "card": "第十七条", "other": None}
+COUNTING_NOTES = {
+    "per-case": "考核计数口径：按案例——每笔逾期、超时或缺失的回访和复函各考核一次；第二十七条每个单位每月考核一次。",
+    "per-month": "考核计数口径：按月——同一单位同一条款每月考核一次，原因逐条列出。",
+}
+ROLLUP_SUFFIX = "（含下属供电所）"
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    kind: str = TEXT
+
+
+@dataclass
+class Table:
+    """Columns and rows; ``styles`` names each row's look: plain, unit, station, rollup, total."""
+
+    columns: list[Column]
+    rows: list[list[Any]] = field(default_factory=list)
+    styles: list[str] = field(default_factory=list)
+
+    def add(self, values: list[Any], style: str = "plain") -> None:
+        self.rows.append(values)
+        self.styles.append(style)
+
+
+@dataclass(frozen=True)
+class UnitRow:
+    """One line of a per-unit table: a unit's own figures, a branch with its stations, or the company."""
+
+    name: str
+    style: str
+    figures: dict
+    penalties: dict
+    submission: str
+
+
+def month_text(summary: dict) -> str:
+    year, month = summary["month"].split("-")
+    return f"{year}年{int(month)}月"
+
+
+def report_title(summary: dict) -> str:
+    return f"滨海供电公司客户回访统计月报（{month_text(summary)}）"
+
+
+def unit_name(summary: dict, unit_id: str) -> str:
+    """A unit's name for people; its id if the summary does not know it."""
+    return next((u["name"] for u in summary["units"] if u["id"] == unit_id), unit_id)
+
+
+def submission_text(submission: dict) -> str:
+    text = SUBMISSION_LABELS.get(submission["state"], submission["state"])
+    return f"{text} {submission['submitted_at']}" if submission["submitted_at"] else text
+
+
+def counting_note(summary: dict) -> str:
+    return COUNTING_NOTES.get(summary["penalty_counting"], f"考核计数口径：{summary['penalty_counting']}")
+
+
+def _add_penalties(totals: list[dict]) -> dict:
+    return {key: sum(t[key] for t in totals) for key in totals[0]}
+
+
+def unit_rows(summary: dict) -> list[UnitRow]:
+    """Each unit's own figures; a branch's stations follow it, then the branch with its stations; the company last."""
+    units = summary["units"]
+    ids = {u["id"] for u in units}
+    rows: list[UnitRow] = []
+
+    def own(unit: dict, style: str) -> UnitRow:
+        return UnitRow(unit["name"], style, unit["own"], unit["penalties"], submission_text(unit["submission"]))
+
+    for unit in units:
+        if unit["parent"] in ids:
+            continue
+        rows.append(own(unit, "unit"))
+        children = [u for u in units if u["parent"] == unit["id"]]
+        rows += [own(child, "station") for child in children]
+        if unit["rollup"] is not None:
+            penalties = _add_penalties([unit["penalties"]] + [c["penalties"] for c in children])
+            rows.append(UnitRow(unit["name"] + ROLLUP_SUFFIX, "rollup", unit["rollup"], penalties, ""))
+    company = summary["company"]
+    rows.append(UnitRow("全公司", "total", company, company["penalties"], ""))
+    return rows
+
+
+_SUMMARY_COLUMNS: list[tuple[Column, Callable[[UnitRow], Any]]] = [
+    (Column("单位"), lambda r: r.name),
+    (Column("应回访", COUNT), lambda r: r.figures["totals"]["total"]),
+    (Column("已完成", COUNT), lambda r: r.figures["totals"]["done"]),
+    (Column("按时", COUNT), lambda r: r.figures["totals"]["on_time"]),
+    (Column("超时", COUNT), lambda r: r.figures["totals"]["late"]),
+    (Column("逾期/缺失", COUNT), lambda r: r.figures["totals"]["overdue"]),
+    (Column("无法联系", COUNT), lambda r: r.figures["totals"]["unreachable"]),
+    (Column("待回访", COUNT), lambda r: r.figures["totals"]["pending"]),
+    (Column("按时率", RATE), lambda r: r.figures["totals"]["on_time_rate"]),
+    (Column("满意", COUNT), lambda r: r.figures["totals"]["satisfied"]),
+    (Column("基本满意", COUNT), lambda r: r.figures["totals"]["basic"]),
+    (Column("不满意", COUNT), lambda r: r.figures["totals"]["dissatisfied"]),
+    (Column("满意率", RATE), lambda r: r.figures["totals"]["satisfaction_rate"]),
+    (Column("重点客户", COUNT), lambda r: r.figures["key_customers"]),
+    (Column("上报状态"), lambda r: r.submission),
+    (Column("考核金额", AMOUNT), lambda r: r.penalties["unit_amount"]),
+]
+
+
+def unit_table(summary: dict) -> Table:
+    """The summary sheet's table: every unit's totals, the branches with their stations, the company."""
+    table = Table([c for c, _ in _SUMMARY_COLUMNS])
+    for row in unit_rows(summary):
+        table.add([value(row) for _, value in _SUMMARY_COLUMNS], row.style)
+    return table
+
+
+def _category_fields(category: str) -> list[tuple[str, str, str]]:
+    if category == "letter":
+        return [("应复函", COUNT, "total"), ("已复函", COUNT, "done"), ("按时", COUNT, "on_time"),
+                ("超时", COUNT, "late"), ("逾期/缺失", COUNT, "overdue"), ("无需复函", COUNT, "not_required"),
+                ("按时率", RATE, "on_time_rate")]
+    return [("应回访", COUNT, "total"), ("已完成", COUNT, "done"), ("按时", COUNT, "on_time"), ("超时", COUNT, "late"),
+            ("逾期/缺失", COUNT, "overdue"), ("无法联系", COUNT, "unreachable"), ("待回访", COUNT, "pending"),
+            ("按时率", RATE, "on_time_rate"), ("满意", COUNT, "satisfied"), ("基本满意", COUNT, "basic"),
+            ("不满意", COUNT, "dissatisfied"), ("满意率", RATE, "satisfaction_rate"),
+            ("满意及基本满意率", RATE, "satisfied_or_basic_rate")]
+
+
+def category_table(summary: dict, category: str) -> Table:
+    """One archive category (第十三条) per unit, in the summary's unit order."""
+    fields = _category_fields(category)
+    table = Table([Column("单位")] + [Column(header, kind) for header, kind, _ in fields])
+    for row in unit_rows(summary):
+        figures = row.figures["categories"][category]
+        table.add([row.name] + [figures[key] for _, _, key in fields], row.style)
+    return table
+
+
+def letters_table(summary: dict) -> Table:
+    """Letters counted this month (第十六条): due dates, replies and where the originals are kept."""
+    table = Table([Column("编号"), Column("单位"), Column("类别"), Column("来函人类别"), Column("事由"),
+                   Column("收函日期"), Column("复函时限"), Column("复函日期"), Column("状态"),
+                   Column("来函原件"), Column("复函原件"), Column("文件", CODE)])
+    for letter in summary["letters"]:
+        due = letter["due"] or "不要求复函"
+        originals = letter["originals"] or {}
+        table.add([letter["id"], unit_name(summary, letter["unit"]), letter["kind"], letter["sender_group"],
+                   letter["subject"], letter["received"], due + ("（暂定）" if letter["provisional"] else ""),
+                   letter["replied"] or "", letter["state_label"], originals.get("incoming", ""),
+                   originals.get("reply", ""), letter["file"]])
+    return table
+
+
+def large_customers_table(summary: dict) -> Table:
+    """The year plan's entries of this month and any overdue ones (第十七条)."""
+    table = Table([Column("户号"), Column("客户名称"), Column("计划月份"), Column("方式"), Column("进度")])
+    for entry in summary["large_customers"]:
+        table.add([entry["account"], entry["name"], f"{entry['planned_month']}月", entry["method"], entry["state_label"]])
+    return table
+
+
+def _ratio(part: int, whole: int) -> float | None:
+    return round(part / whole, 4) if whole else None
+
+
+def _topics_text(topics: dict[str, int]) -> str:
+    ordered = sorted(topics.items(), key=lambda item: (-item[1], item[0]))
+    return "、".join(f"{label('visit.topics', code)} {n}" for code, n in ordered)
+
+
+def card_rounds_table(summary: dict) -> Table:
+    """连心卡 rounds of this month (第十七条): sample sizes against the customers, returns, results."""
+    table = Table([Column("轮次"), Column("开始日期"), Column("完成日期"),
+                   Column("居民客户数", COUNT), Column("居民发放", COUNT), Column("居民抽样比例", RATE),
+                   Column("居民回收", COUNT), Column("非居民客户数", COUNT), Column("非居民发放", COUNT),
+                   Column("非居民抽样比例", RATE), Column("非居民回收", COUNT),
+                   Column("满意", COUNT), Column("基本满意", COUNT), Column("不满意", COUNT), Column("满意率", RATE),
+                   Column("回访内容")])
+    for r in summary["card_rounds"]:
+        sat = r["satisfaction"]
+        answered = sat["satisfied"] + sat["basic"] + sat["dissatisfied"]
+        row = [r["id"], r["started_at"], r["finished_at"]]
+        for group in ("residential", "non-residential"):
+            customers, sent = r["customers"][group], r["sent"][group]
+            row += [customers, sent, _ratio(sent, customers), r["returned"][group]]
+        row += [sat["satisfied"], sat["basic"], sat["dissatisfied"], _ratio(sat["satisfied"], answered),
+                _topics_text(r["topics"])]
+        table.add(row)
+    return table
+
+
+def opinions_table(summary: dict) -> Table:
+    """Customers' opinions and what was done about them (第二十一至二十三条), dissatisfied first."""
+    table = Table([Column("记录编号"), Column("单位"), Column("分类"), Column("满意度"),
+                   Column("客户意见"), Column("整改措施"), Column("文件", CODE)])
+    names = summary["category_names"]
+    for o in summary["opinions"]:
+        satisfaction = label("visit.satisfaction", o["satisfaction"]) if o["satisfaction"] else "—"
+        table.add([o["record"], unit_name(summary, o["unit"]), names.get(o["category"], o["category"]),
+                   satisfaction, o["opinion"] or "", o["follow_up"] or "", o["file"]])
+    return table
+
+
+def head_amount(case: dict) -> int | str:
+    """The head's amount: decided, a range while undecided, 免于考核 when waived, — where no article sets one."""
+    if case["waived"]:
+        return "免于考核"
+    if case["head_range"] is None:
+        return "—"
+    if case["head_amount"] is not None:
+        return case["head_amount"]
+    low, high = case["head_range"]
+    return f"{low}–{high}（视情节，待定）"
+
+
+def head_total(totals: dict) -> int | str:
+    """The heads' decided amounts, and the range still undecided, of a ``_penalty_totals`` dict."""
+    if not totals["head_undecided_max"]:
+        return totals["head_decided"]
+    return (f"{totals['head_decided']:,}，另 {totals['head_undecided_min']:,}–{totals['head_undecided_max']:,}"
+            "（视情节，待定）")
+
+
+def penalties_table(summary: dict) -> Table:
+    """One row per penalty case (第二十五至二十七条) with its causes, and the month's totals."""
+    table = Table([Column("编号"), Column("条款", ARTICLE), Column("单位"), Column("事由"),
+                   Column("原因（记录/文件）", CAUSES), Column("部门金额", AMOUNT), Column("主管领导金额", AMOUNT),
+                   Column("责任人金额", AMOUNT), Column("决定"), Column("暂定")])
+    for case in summary["penalties"]:
+        person = "—" if case["waived"] or case["person_amount"] is None else case["person_amount"]
+        table.add([case["id"], case["article"], unit_name(summary, case["unit"]), case["title"],
+                   [(c["text"], c["file"]) for c in case["causes"]], case["unit_amount"], head_amount(case), person,
+                   case["decision"] or "", "是" if case["provisional"] else ""])
+    if summary["penalties"]:
+        totals = summary["company"]["penalties"]
+        table.add(["合计", "", "", f"{totals['cases']} 个案例，免于考核 {totals['waived']} 个", [],
+                   totals["unit_amount"], head_total(totals), totals["person_amount"], "",
+                   f"{totals['provisional']} 个" if totals["provisional"] else ""], "total")
+    return table
+
+
+def conduct_table(summary: dict) -> Table:
+    """Conduct complaints for referral under 第二十八条; no amount is computed."""
+    table = Table([Column("记录编号"), Column("单位"), Column("月份"), Column("被投诉人员", PERSON),
+                   Column("投诉内容"), Column("文件", CODE)])
+    for r in summary["conduct"]:
+        table.add([r["record"], unit_name(summary, r["unit"]), r["month"], r["staff"], r["description"], r["file"]])
+    return table

@@ -1,0 +1,85 @@
+"""Monthly submissions (第十九、二十条): the figures a unit reports, when, and whether they match the archive."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from .archive import Archive
+from .model import Submission
+from .stats import CATEGORIES, CATEGORY_NAMES, Tally, company, unit_tallies
+from .timeutil import format_time
+from .yamlwrite import dump_yaml
+
+FIGURE_FIELDS = ("total", "done", "on_time", "late", "overdue", "unreachable", "satisfied", "basic", "dissatisfied")
+
+
+def figures(tally: Tally) -> dict[str, dict[str, int]]:
+    """What a submission reports: per archive category, the counts staff sum up by hand today."""
+    result = {}
+    for category in CATEGORIES:
+        row = tally.category_row(category)
+        counts = {name: int(row[name]) for name in FIGURE_FIELDS}
+        if any(counts.values()):
+            result[category] = counts
+    return result
+
+
+def archive_figures(archive: Archive, unit: str, year: int, month: int, as_of: datetime) -> dict[str, dict[str, int]]:
+    """The archive's figures for a unit's own submission, or the company's for the marketing department."""
+    tallies = unit_tallies(archive, as_of).get((year, month), {})
+    if archive.units[unit].kind == "marketing":
+        return figures(company(tallies))
+    return figures(tallies.get(unit, Tally()))
+
+
+def find_submission(archive: Archive, unit: str, year: int, month: int) -> Submission | None:
+    return next((s for s in archive.submissions if (s.unit, s.year, s.month) == (unit, year, month)), None)
+
+
+def submission_state(archive: Archive, unit: str, year: int, month: int, as_of: datetime) -> tuple[str, Submission | None]:
+    """on-time, late, missing (due passed, nothing submitted) or pending (not yet due)."""
+    due = archive.rules.monthly_report_due(year, month)
+    submission = find_submission(archive, unit, year, month)
+    if submission is None:
+        return ("missing" if as_of > due else "pending"), None
+    return ("late" if submission.submitted_at > due else "on-time"), submission
+
+
+def months_due(archive: Archive, as_of: datetime) -> list[tuple[int, int]]:
+    """Months whose statistics were due by ``as_of``: from policy's ``since`` on, and only months
+    the archive has figures for (before the archive began there is nothing to submit)."""
+    since = tuple(int(x) for x in archive.policy.data["penalties"]["report_late"]["since"].split("-"))
+    return [m for m in sorted(unit_tallies(archive, as_of))
+            if m >= since and archive.rules.monthly_report_due(*m) < as_of]
+
+
+def differences(submitted: dict, actual: dict) -> list[str]:
+    lines = []
+    for category in sorted(set(submitted) | set(actual), key=lambda c: CATEGORIES.index(c) if c in CATEGORIES else 99):
+        mine, theirs = submitted.get(category, {}), actual.get(category, {})
+        for name in FIGURE_FIELDS:
+            if mine.get(name, 0) != theirs.get(name, 0):
+                lines.append(f"{CATEGORY_NAMES.get(category, category)}·{_FIELD_NAMES[name]} 上报 {mine.get(name, 0)}，档案 {theirs.get(name, 0)}")
+    return lines
+
+
+_FIELD_NAMES = {
+    "total": "应回访", "done": "已完成", "on_time": "按时", "late": "超时", "overdue": "逾期",
+    "unreachable": "无法联系", "satisfied": "满意", "basic": "基本满意", "dissatisfied": "不满意",
+}
+
+
+def submission_text(archive: Archive, unit: str, year: int, month: int, submitted_at: datetime, by: str) -> str:
+    """The submission file for ``unit``: the archive's figures at ``submitted_at``, ready to commit."""
+    scope = "company" if archive.units[unit].kind == "marketing" else "unit"
+    data = {
+        "unit": unit,
+        "month": f"{year}-{month:02d}",
+        "scope": scope,
+        "submitted_at": format_time(submitted_at),
+        "submitted_by": by,
+        "figures": archive_figures(archive, unit, year, month, submitted_at),
+    }
+    header = (f"# {archive.units[unit].name} {year} 年 {month} 月客户回访统计上报（第十九、二十条），"
+              "由 scripts/build_reports.py --submit 生成。\n")
+    return header + dump_yaml(data)

@@ -1,0 +1,156 @@
+"""The monthly report page (report_markdown): record texts shown literally, article links, tables, index."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import markdown
+import pytest
+
+from callback_archive.report_markdown import escape_text, render_index, render_month
+from report_fixture import HOSTILE_FOLLOW_UP, HOSTILE_OPINION, HOSTILE_SUBJECT, STAFF, fixture_summary, sample_summary
+
+
+class Page(HTMLParser):
+    """Tags, attributes, table rows and text of a rendered page."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.rows: list[list[str]] = []
+        self.text: list[str] = []
+        self._cell: list[str] | None = None
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+        if tag == "tr":
+            self.rows.append([])
+        elif tag in ("td", "th"):
+            self._cell = []
+
+    def handle_endtag(self, tag):
+        if tag in ("td", "th") and self._cell is not None:
+            self.rows[-1].append("".join(self._cell).strip())
+            self._cell = None
+
+    def handle_data(self, data):
+        self.text.append(data)
+        if self._cell is not None:
+            self._cell.append(data)
+
+    def row(self, first: str, cells: int | None = None) -> list[str]:
+        """The first table row starting with ``first`` (and of ``cells`` cells if given)."""
+        return next(r for r in self.rows if r and r[0] == first and cells in (None, len(r)))
+
+    def hrefs(self) -> list[str]:
+        return [attrs["href"] for tag, attrs in self.tags if tag == "a" and attrs.get("href")]
+
+
+def to_html(text: str) -> str:
+    return markdown.markdown(text, extensions=["tables", "attr_list"])
+
+
+@pytest.fixture
+def summary(archive: Path) -> dict:
+    return fixture_summary(archive)
+
+
+@pytest.fixture
+def page(summary: dict) -> Page:
+    return Page(to_html(render_month(summary, xlsx_name="2026-11.xlsx")))
+
+
+def test_hostile_record_texts_render_as_literal_text(page):
+    assert {tag for tag, _ in page.tags}.isdisjoint({"script", "img", "b"})
+    assert [tag for tag, _ in page.tags].count("h1") == 1
+    assert not any(name.startswith("on") for _, attrs in page.tags for name in attrs)
+    assert not any(href.lower().startswith("javascript") for href in page.hrefs())
+    opinion = page.row("HF-20261126-0002", cells=7)
+    assert opinion[4] == HOSTILE_OPINION and opinion[5] == HOSTILE_FOLLOW_UP
+    assert page.row("FH-20261102-0001")[4] == HOSTILE_SUBJECT  # the | did not split the cell
+
+
+def test_escape_text_covers_html_markdown_and_line_starts():
+    assert escape_text("<script>&") == "&lt;script&gt;&amp;"
+    assert escape_text("a|b [x](y) *z* _w_ `c` {: k } #") == r"a\|b \[x\](y) \*z\* \_w\_ \`c\` \{: k \} \#"
+    assert escape_text("- 条目") == r"\- 条目" and escape_text("1. 条目") == r"1\. 条目"
+    assert escape_text("第一行\n第二行") == "第一行<br>第二行"
+    for text in ["# 标题", "- 列表", "1. 列表", "> 引用", "**粗**", "a\\*b", "<!-- x -->"]:
+        assert Page(to_html(escape_text(text))).text == [text]
+
+
+def test_download_link_only_when_named(summary, page):
+    assert any(tag == "a" and attrs.get("href") == "2026-11.xlsx" and "download" in attrs for tag, attrs in page.tags)
+    assert ".xlsx" not in render_month(summary)
+
+
+def test_every_article_mention_links_to_the_rules_page(summary):
+    text = render_month(summary, rules_page="../rules.md")
+    hrefs = Page(to_html(text)).hrefs()
+    for anchor in (7, 13, 14, 15, 16, 17, 20, 21, 24, 25, 26, 28):
+        assert f"../rules.md#article-{anchor}" in hrefs
+    unlinked = re.findall(r"(?<!\[)第[一二三四五六七八九十]+(?:[至、][一二三四五六七八九十]+)*条(?!\])", text)
+    assert unlinked == []
+    assert "rules/#article-20" in render_month(summary, rules_page="rules/")
+
+
+def test_tables_show_units_by_name_with_rollup_and_company(page, summary):
+    header = next(r for r in page.rows if r and r[0] == "单位" and "上报状态" in r)
+    assert header == ["单位", "应回访", "已完成", "按时", "超时", "逾期/缺失", "无法联系", "待回访", "按时率",
+                      "满意", "基本满意", "不满意", "满意率", "重点客户", "上报状态", "考核金额"]
+    company = next(r for r in page.rows if r and r[0] == "全公司" and len(r) == len(header))
+    assert company[3] == str(summary["company"]["totals"]["on_time"]) and company[8] == "50.00%"
+    assert "&emsp;塘沽供电分公司（含下属供电所）" in render_month(summary)
+    assert any(r[0] == "塘沽供电分公司（含下属供电所）" for r in page.rows if r)
+    assert "tanggu" not in [r[0] for r in page.rows if r]
+
+
+def test_penalties_with_causes_range_decision_and_counting_note(page, summary):
+    undecided = page.row("26-tanggu-HF-20261121-0001")
+    assert undecided[1] == "第二十六条" and undecided[6] == "200–500（视情节，待定）"
+    assert "records/visits/tanggu/2026/11/HF-20261121-0001.yaml" in undecided[4]
+    assert page.row("26-tanggu-HF-20261122-0001")[6] == "300"
+    assert page.row("26-tanggu-HF-20261123-0001")[6] == "免于考核"
+    assert page.row("合计")[5] == "2,000"
+    assert "考核计数口径：按案例" in "".join(page.text)
+    assert ("code", {}) in page.tags
+    assert "按月" in render_month({**summary, "penalty_counting": "per-month"})
+
+
+def test_conduct_referral_masks_the_staff_name(page):
+    row = page.row("HF-20261126-0002", cells=6)
+    assert row[3] == "王*明" and STAFF not in "".join(page.text)
+    assert row[4] == "态度<script>x</script>"
+
+
+def test_empty_sections_say_so(summary):
+    text = render_month({**summary, "conduct": [], "penalties": [], "opinions": [], "card_rounds": []})
+    assert "本月没有考核案例。" in text and "本月没有记录客户意见。" in text and "本月没有连心卡发放回收。" in text
+
+
+def test_index_lists_months_newest_first_with_key_figures(summary):
+    october = sample_summary()
+    page = Page(to_html(render_index([october, summary])))
+    months = [r[0] for r in page.rows[1:]]
+    assert months == ["2026年11月", "2026年10月"]
+    assert page.hrefs()[-2:] == ["2026-11/index.md", "2026-10/index.md"]
+    assert "](2026-10.md)" in render_index([october], month_page="{month}.md")
+    assert page.rows[1][1] == str(summary["company"]["totals"]["total"]) and page.rows[1][3] == "50.00%"
+    assert "../rules.md#article-20" in page.hrefs()
+    assert "还没有月报" in render_index([])
+
+
+def test_sample_archive_october_page():
+    summary = sample_summary()
+    page = Page(to_html(render_month(summary, xlsx_name="2026-10.xlsx")))
+    first_cells = [r[0] for r in page.rows if r]
+    for unit in summary["units"]:
+        assert unit["name"] in first_cells
+    for opinion in summary["opinions"]:
+        assert opinion["record"] in first_cells
+    for case in summary["penalties"]:
+        assert case["id"] in first_cells
+    assert {tag for tag, _ in page.tags}.isdisjoint({"script", "img"})
