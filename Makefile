@@ -4,9 +4,9 @@ PY := $(VENV)/bin/python
 AS_OF ?=
 AS_OF_FLAG := $(if $(AS_OF),--as-of $(AS_OF),)
 
-.PHONY: all setup validate site test clean
+.PHONY: all setup validate reports site test clean
 
-all: validate site
+all: validate reports site
 
 setup: $(VENV)/.installed
 
@@ -18,6 +18,9 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 validate: setup
 	$(PY) scripts/validate.py $(AS_OF_FLAG)
 
+reports: setup
+	$(PY) scripts/build_reports.py $(AS_OF_FLAG) --out out/reports
+
 site: setup
 	$(PY) -m mkdocs build --strict --site-dir site
 
@@ -25,4 +28,4 @@ test: setup
 	$(PY) -m pytest -q
 
 clean:
-	rm -rf site .pytest_cache
+	rm -rf site out .pytest_cache
