@@ -9,6 +9,7 @@ from pathlib import Path
 from .cases import CallbackCase, build_cases
 from .deadlines import DeadlineRules, Disaster, build_disaster
 from .findings import Finding, finding
+from .history import History
 from .model import (
     CardRound,
     Decisions,
@@ -117,6 +118,9 @@ class Archive:
     samples: list[Sample] = field(default_factory=list)
     submissions: list[Submission] = field(default_factory=list)
     decisions: list[Decisions] = field(default_factory=list)
+    # main's Git history as of "now", when the archive is a Git checkout: landing times count as
+    # the moment a record entered the archive (set by the commands after loading).
+    history: History | None = None
 
 
 def classify(relpath: str) -> str | None:

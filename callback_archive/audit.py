@@ -17,7 +17,8 @@ from typing import Any
 
 from .amendments import changed_fields
 from .archive import Archive
-from .checks.landing import audit_settings, first_moment, timely_records
+from .checks.landing import first_moment, timely_records
+from .policy import audit_settings
 from .history import Commit, History, open_repo
 from .model import Letter, Visit
 from .timeutil import BEIJING, format_duration, format_time

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from .archive import load_archive
+from .history import load_history
 from .cli import ChineseArgumentParser, UsageError, add_root_and_as_of, resolve_as_of, resolve_root
 from .report_markdown import render_index, render_month
 from .report_xlsx import write_workbook
@@ -59,6 +60,8 @@ def main(argv: list[str] | None = None) -> int:
         as_of = resolve_as_of(args.as_of)
         month = parse_month(args.month) if args.month else None
         archive = load_archive(root)
+        history = load_history(root)
+        archive.history = history.until(as_of) if history is not None else None
         if archive.rules is None:
             raise UsageError("policy.yaml 缺失或有误：请先运行 scripts/validate.py 查看问题。")
         if args.submit:

@@ -24,8 +24,11 @@ from .timeutil import BEIJING
 
 MAIN_BRANCH = "main"
 CACHE_DIR = Path(".cache") / "history"
-CACHE_VERSION = 1
+CACHE_VERSION = 2
+# Records that are amended, never rewritten (the --base comparison) ...
 RECORD_PREFIXES = ("records/visits/", "records/letters/")
+# ... and every file whose landing time counts: records and monthly submissions (第二十条).
+TRACKED_PREFIXES = (*RECORD_PREFIXES, "records/submissions/")
 
 # One commit per \x1e; header fields split by \x1f; then NUL-separated "status, path" pairs (-z).
 _FORMAT = "%x1e%H%x1f%P%x1f%an%x1f%ae%x1f%ct%x1f%s"
@@ -36,6 +39,10 @@ _PULL_REQUEST = re.compile(r"^Merge pull request #(\d+)|\(#(\d+)\)$")
 
 def is_record_path(path: str) -> bool:
     return path.startswith(RECORD_PREFIXES) and path.endswith(".yaml")
+
+
+def is_tracked_path(path: str) -> bool:
+    return path.startswith(TRACKED_PREFIXES) and path.endswith(".yaml")
 
 
 @dataclass(frozen=True)
@@ -231,7 +238,7 @@ def _scan(repo, revisions: str) -> tuple[list[Commit], int, str | None]:
         read += 1
         fields = body.lstrip("\n").split("\0")
         changes = tuple(
-            (fields[i][:1], fields[i + 1]) for i in range(0, len(fields) - 1, 2) if is_record_path(fields[i + 1])
+            (fields[i][:1], fields[i + 1]) for i in range(0, len(fields) - 1, 2) if is_tracked_path(fields[i + 1])
         )
         if changes:
             commits.append(Commit(sha, parent_list, author, email, datetime.fromtimestamp(int(stamp), BEIJING),

@@ -16,7 +16,7 @@ from .coverage import completed_years, uncalled_key_customers, unvisited_large_c
 from .deadlines import end_of_day
 from .labels import label
 from .stats import Month
-from .submissions import months_due, submission_state
+from .submissions import months_due, submission_state, submitted_time
 from .timeutil import format_time
 
 KINDS = {"25": "archive_missing", "26": "callback_late", "27": "report_late"}
@@ -155,7 +155,7 @@ def _report_raws(archive: Archive, as_of: datetime) -> list[_Raw]:
             elif state == "late":
                 raws.append(_Raw("report_late", (year, month), unit, Cause(
                     f"{year}-{month:02d}", submission.source.path,
-                    f"{year} 年 {month} 月统计于 {format_time(submission.submitted_at)} 上报，时限 {format_time(due)}")))
+                    f"{year} 年 {month} 月统计于 {format_time(submitted_time(archive, submission))} 上报，时限 {format_time(due)}")))
     return raws
 
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import time
+from datetime import datetime, time
 from typing import Any
+
+from .timeutil import parse_time
 
 
 @dataclass(frozen=True)
@@ -28,3 +30,23 @@ class Policy:
     @property
     def calendar(self) -> dict[str, Any]:
         return self.data["calendar"]
+
+
+@dataclass(frozen=True)
+class AuditSettings:
+    """policy.yaml's ``audit`` section; without it nothing is exempt and nothing counts as backfilled."""
+
+    history_since: datetime | None = None
+    backfill_days: int | None = None
+    merge_warning_days: int = 0
+
+    def exempt(self, moment: datetime) -> bool:
+        """A callback before the archive was kept in Git: its record was migrated, not late."""
+        return self.history_since is not None and moment < self.history_since
+
+
+def audit_settings(archive) -> AuditSettings:
+    section = archive.policy.data.get("audit") if archive.policy is not None else None
+    if not section:
+        return AuditSettings()
+    return AuditSettings(parse_time(section["history_since"]), section["backfill_days"], section["merge_warning_days"])

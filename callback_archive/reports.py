@@ -10,7 +10,7 @@ from .coverage import plan_progress
 from .labels import label
 from .penalties import PenaltyCase, conduct_referrals, penalty_cases
 from .stats import CATEGORIES, CATEGORY_NAMES, Month, Tally, company, rollups, unit_tallies
-from .submissions import submission_state
+from .submissions import submission_state, submitted_time
 from .timeutil import format_time
 
 STATISTICS_RULE = (
@@ -70,7 +70,7 @@ def month_summary(archive: Archive, month: Month, as_of: datetime) -> dict:
             "rollup": tally_data(combined[unit.id]) if has_children else None,
             "submission": {
                 "state": state,
-                "submitted_at": format_time(submission.submitted_at) if submission else None,
+                "submitted_at": format_time(submitted_time(archive, submission)) if submission else None,
                 "submitted_by": submission.submitted_by if submission else None,
             },
             "penalties": _penalty_totals([c for c in cases if c.unit == unit.id]),

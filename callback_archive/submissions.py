@@ -6,6 +6,7 @@ from datetime import datetime
 
 from .archive import Archive
 from .model import Submission
+from .policy import audit_settings
 from .stats import CATEGORIES, CATEGORY_NAMES, Tally, company, unit_tallies
 from .timeutil import format_time
 from .yamlwrite import dump_yaml
@@ -36,13 +37,24 @@ def find_submission(archive: Archive, unit: str, year: int, month: int) -> Submi
     return next((s for s in archive.submissions if (s.unit, s.year, s.month) == (unit, year, month)), None)
 
 
+def submitted_time(archive: Archive, submission: Submission) -> datetime:
+    """When the statistics reached the marketing department: the moment the submission landed on main
+    when Git history has it, else the file's own ``submitted_at`` (a pull request under review, a
+    checkout without history, or a month before the archive was kept in Git)."""
+    due = archive.rules.monthly_report_due(submission.year, submission.month)
+    commit = archive.history.landing(submission.source.path) if archive.history is not None else None
+    if commit is None or audit_settings(archive).exempt(due):
+        return submission.submitted_at
+    return commit.time
+
+
 def submission_state(archive: Archive, unit: str, year: int, month: int, as_of: datetime) -> tuple[str, Submission | None]:
     """on-time, late, missing (due passed, nothing submitted) or pending (not yet due)."""
     due = archive.rules.monthly_report_due(year, month)
     submission = find_submission(archive, unit, year, month)
     if submission is None:
         return ("missing" if as_of > due else "pending"), None
-    return ("late" if submission.submitted_at > due else "on-time"), submission
+    return ("late" if submitted_time(archive, submission) > due else "on-time"), submission
 
 
 def months_due(archive: Archive, as_of: datetime) -> list[tuple[int, int]]:

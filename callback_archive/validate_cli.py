@@ -74,6 +74,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"validate.py：错误：{exc}", file=sys.stderr)
         return 2
     archive = load_archive(root)
+    archive.history = history.until(as_of) if history is not None else None
     findings = run_checks(archive, Context(as_of=as_of, history=history, base=args.base))
     if prefixes:
         findings = [f for f in findings if _within(f, prefixes)]

@@ -203,3 +203,27 @@ def test_conduct_complaints_are_listed_for_referral_without_amount(archive):
     summary = month_summary(load_archive(archive), (2026, 11), t(AS_OF))
     [referral] = summary["conduct"]
     assert referral["staff"] == "抢修二班" and "amount" not in referral
+
+
+def test_with_git_history_a_submission_counts_from_when_it_landed_on_main(archive):
+    """第二十条 after the audit trail: the time the file reached main, not the time written in it."""
+    from gitrepo import GitRepo
+
+    three_callbacks(archive)
+    repo = GitRepo(archive)
+    repo.commit("记录", at="2026-11-30T09:00:00+08:00")
+    assert submit(archive, "tanggu", "2026-11", "2026-12-04T10:00")[0] == 0  # says 12-04 10:00
+    repo.commit("塘沽上报 11 月统计", at="2026-12-07T09:00:00+08:00")  # but reached main on 12-07
+    run = run_validate("--root", str(archive), "--as-of", AS_OF, "--format", "json")
+    [late] = [f for f in run.findings if f["code"] == "submission-late"]
+    assert "2026-12-07 09:00（合并到 main 的时间）" in late["message"]
+    summary = month_summary(load_archive_with_history(archive), (2026, 11), t(AS_OF))
+    assert {u["id"]: u["submission"]["state"] for u in summary["units"]}["tanggu"] == "late"
+
+
+def load_archive_with_history(root):
+    from callback_archive.history import load_history
+
+    loaded = load_archive(root)
+    loaded.history = load_history(root)
+    return loaded

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..findings import Finding, finding
 from ..penalties import decision_problem, penalty_cases
-from ..submissions import archive_figures, differences, months_due, submission_state
+from ..submissions import archive_figures, differences, months_due, submission_state, submitted_time
 from ..timeutil import format_time
 
 
@@ -29,9 +29,11 @@ def check_submissions(archive, context) -> list[Finding]:
             found.append(finding("submission-differs", source.path, source.line_of("scope"),
                                  f"{archive.units[submission.unit].name}的上报范围应为 {expected_scope}（营销部上报全公司汇总，其他单位上报本单位）。"))
         due = archive.rules.monthly_report_due(submission.year, submission.month)
-        if submission.submitted_at > due:
+        submitted = submitted_time(archive, submission)
+        if submitted > due:
+            landed = "（合并到 main 的时间）" if submitted != submission.submitted_at else ""
             found.append(finding("submission-late", source.path, source.line_of("submitted_at"),
-                                 f"{month} 统计于 {format_time(submission.submitted_at)} 上报，晚于时限 {format_time(due)}"
+                                 f"{month} 统计于 {format_time(submitted)}{landed}上报，晚于时限 {format_time(due)}"
                                  "（每月 5 日 16:00 前，节假日不顺延），按第二十七条考核。", record=submission.unit))
         changed = differences(submission.figures,
                               archive_figures(archive, submission.unit, submission.year, submission.month, context.as_of))

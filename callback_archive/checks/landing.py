@@ -18,29 +18,10 @@ from typing import Iterable, Iterator
 
 from ..deadlines import Deadline
 from ..findings import Finding, finding
+from ..policy import AuditSettings, audit_settings
 from ..history import Commit, History
 from ..model import Letter, Visit
-from ..timeutil import format_duration, format_time, parse_time
-
-
-@dataclass(frozen=True)
-class AuditSettings:
-    """policy.yaml's ``audit`` section; without it nothing is exempt and nothing counts as backfilled."""
-
-    history_since: datetime | None = None
-    backfill_days: int | None = None
-    merge_warning_days: int = 0
-
-    def exempt(self, moment: datetime) -> bool:
-        """A callback before the archive was kept in Git: its record was migrated, not late."""
-        return self.history_since is not None and moment < self.history_since
-
-
-def audit_settings(archive) -> AuditSettings:
-    section = archive.policy.data.get("audit") if archive.policy is not None else None
-    if not section:
-        return AuditSettings()
-    return AuditSettings(parse_time(section["history_since"]), section["backfill_days"], section["merge_warning_days"])
+from ..timeutil import format_duration, format_time
 
 
 @dataclass(frozen=True)
