@@ -8,11 +8,11 @@ from pathlib import Path
 
 from .archive import load_archive
 from .history import load_history
-from .cli import ChineseArgumentParser, UsageError, add_root_and_as_of, resolve_as_of, resolve_root
+from .cli import ChineseArgumentParser, UsageError, add_root_and_as_of, parse_month, resolve_as_of, resolve_root
 from .report_markdown import render_index, render_month
 from .report_xlsx import write_workbook
 from .reports import month_summary, months_present
-from .submissions import find_submission, submission_text
+from .submissions import write_submission
 
 
 def build_parser() -> ChineseArgumentParser:
@@ -29,26 +29,13 @@ def build_parser() -> ChineseArgumentParser:
     return parser
 
 
-def parse_month(text: str) -> tuple[int, int]:
-    parts = text.split("-")
-    if len(parts) != 2 or len(parts[0]) != 4 or not all(p.isdigit() for p in parts) or not 1 <= int(parts[1]) <= 12:
-        raise UsageError(f"--month 应写成 年-月，如 2026-10，而不是 {text}。")
-    return int(parts[0]), int(parts[1])
-
-
-def submit(archive, root: Path, unit: str, month: tuple[int, int], as_of, by: str | None) -> int:
-    if unit not in archive.units:
-        raise UsageError(f"单位 `{unit}` 不在 records/units.yaml 中（已有：{'、'.join(archive.units)}）。")
+def submit(archive, unit: str, month: tuple[int, int], as_of, by: str | None) -> int:
     year, number = month
-    relative = f"records/submissions/{year}-{number:02d}/{unit}.yaml"
-    if find_submission(archive, unit, year, number) is not None or (root / relative).exists():
-        raise UsageError(f"{relative} 已存在：一个月只上报一次，更正请修改该文件并登记更正（amendments）。")
-    text = submission_text(archive, unit, year, number, as_of, by or archive.units[unit].reporter)
-    target = root / relative
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(text, encoding="utf-8", newline="\n")
-    due = archive.rules.monthly_report_due(year, number)
-    late = "（已超过上报时限，将按第二十七条考核）" if as_of > due else ""
+    try:
+        relative = write_submission(archive, unit, year, number, as_of, by)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    late = "（已超过上报时限，将按第二十七条考核）" if as_of > archive.rules.monthly_report_due(year, number) else ""
     print(f"已生成 {relative}{late}。下一步：git add {relative} && git commit -m \"{archive.units[unit].name} 上报 {year} 年 {number} 月回访统计\" 并发起合并请求。")
     return 0
 
@@ -67,7 +54,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.submit:
             if month is None:
                 raise UsageError("--submit 需要同时给出 --month。")
-            return submit(archive, root, args.submit, month, as_of, args.by)
+            return submit(archive, args.submit, month, as_of, args.by)
         months = [month] if month else months_present(archive, as_of)
         if month and month not in months_present(archive, as_of):
             raise UsageError(f"档案中没有 {args.month} 的统计数据。")

@@ -75,3 +75,11 @@ def resolve_as_of(text: str | None) -> datetime:
         return parse_time(text)
     except ValueError as exc:
         raise UsageError(f"--as-of 的值无效：{exc}。") from None
+
+
+def parse_month(text: str) -> tuple[int, int]:
+    """``2026-10`` → (2026, 10); anything else is a usage error."""
+    parts = text.split("-")
+    if len(parts) != 2 or len(parts[0]) != 4 or not all(p.isdigit() for p in parts) or not 1 <= int(parts[1]) <= 12:
+        raise UsageError(f"--month 应写成 年-月，如 2026-10，而不是 {text}。")
+    return int(parts[0]), int(parts[1])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from .cli import ChineseArgumentParser, UsageError, resolve_root
+from .cli import ChineseArgumentParser, UsageError, parse_month, resolve_root
 from .sampling import draw
 from .yamlread import parse_yaml
 from .yamlwrite import dump_yaml
@@ -25,18 +25,12 @@ def build_parser() -> ChineseArgumentParser:
     return parser
 
 
-def _month(text: str) -> str:
-    parts = text.split("-")
-    if len(parts) != 2 or not all(p.isdigit() for p in parts) or not 1 <= int(parts[1]) <= 12 or len(parts[0]) != 4:
-        raise UsageError(f"--month 应写成 年-月，如 2026-10，而不是 {text}。")
-    return f"{parts[0]}-{int(parts[1]):02d}"
-
-
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         root = resolve_root(args.root)
-        month = _month(args.month)
+        year, number = parse_month(args.month)
+        month = f"{year}-{number:02d}"
         if not args.customers.is_file():
             raise UsageError(f"找不到客户清单 {args.customers}。")
         target = root / "records" / "samples" / f"{month}.yaml"

@@ -14,7 +14,9 @@ from typing import Any
 
 from . import validate_cli
 from .archive import classify, decode
-from .cli import ChineseArgumentParser, UsageError, add_root_and_as_of, resolve_as_of, resolve_root
+from .archive import load_archive
+from .cli import ChineseArgumentParser, UsageError, add_root_and_as_of, parse_month, resolve_as_of, resolve_root
+from .submissions import write_submission
 from .new_record import (
     KINDS,
     Answers,
@@ -113,6 +115,17 @@ def build_parser() -> ChineseArgumentParser:
     void.add_argument("--reason", metavar="原因", help="作废原因，如 单位填错，已在 tanggu 重新登记")
     void.add_argument("-i", "--interactive", action="store_true", help="逐项询问作废人和原因")
     add_root_and_as_of(void)
+    submission = commands.add_parser(
+        "submission",
+        allow_abbrev=False,
+        help="生成本单位的月度统计上报（第十九、二十条）",
+        description="生成 records/submissions/<年-月>/<单位>.yaml：上报数字取自档案，上报时间为当前时间（--as-of 可指定）。"
+        "每月 5 日 16:00 前上报上月统计，节假日不顺延；营销部的上报是全公司汇总。",
+    )
+    submission.add_argument("--unit", required=True, metavar="单位", help="上报单位编号，如 tanggu")
+    submission.add_argument("--month", required=True, metavar="年-月", help="统计月份，如 2026-10")
+    submission.add_argument("--by", metavar="姓名", help="上报人（默认：units.yaml 中的统计上报责任人）")
+    add_root_and_as_of(submission)
     return parser
 
 
@@ -529,6 +542,22 @@ def void_record(args: Any) -> int:
     return _report(root, as_of, relpath, f"作废{KINDS[kind].label} {data['id']}：{values['void.reason']}")
 
 
+def submit_statistics(args) -> int:
+    """The unit's monthly statistics as the archive counts them, written and checked like any record."""
+    root = resolve_root(args.root)
+    as_of = resolve_as_of(args.as_of)
+    year, month = parse_month(args.month)
+    archive = load_archive(root)
+    if archive.rules is None:
+        raise UsageError("policy.yaml 缺失或有误：请先运行 scripts/validate.py 查看问题。")
+    try:
+        relpath = write_submission(archive, args.unit, year, month, as_of, args.by)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    print(f"已写入 {relpath}。")
+    return _report(root, as_of, relpath, f"{archive.units[args.unit].name} 上报 {year} 年 {month} 月回访统计")
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if sys.stdin.isatty():
@@ -541,6 +570,8 @@ def main(argv: list[str] | None = None) -> int:
             return amend_record(args)
         if args.command == "void":
             return void_record(args)
+        if args.command == "submission":
+            return submit_statistics(args)
         return make_record(args.command, args)
     except (UsageError, InputError) as exc:
         print(f"{PROG}：错误：{exc}\n没有写入任何文件。", file=sys.stderr)

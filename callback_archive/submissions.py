@@ -95,3 +95,21 @@ def submission_text(archive: Archive, unit: str, year: int, month: int, submitte
     header = (f"# {archive.units[unit].name} {year} 年 {month} 月客户回访统计上报（第十九、二十条），"
               "由 scripts/build_reports.py --submit 生成。\n")
     return header + dump_yaml(data)
+
+
+def write_submission(archive: Archive, unit: str, year: int, month: int, as_of: datetime, by: str | None) -> str:
+    """Write ``records/submissions/<YYYY-MM>/<unit>.yaml`` with the archive's figures; returns its path.
+
+    Raises ValueError (Chinese) for an unknown unit or a month already submitted: a submission is
+    made once, corrections go through amendments.
+    """
+    if unit not in archive.units:
+        raise ValueError(f"单位 `{unit}` 不在 records/units.yaml 中（已有：{'、'.join(archive.units)}）。")
+    relpath = f"records/submissions/{year}-{month:02d}/{unit}.yaml"
+    target = archive.root / relpath
+    if find_submission(archive, unit, year, month) is not None or target.exists():
+        raise ValueError(f"{relpath} 已存在：一个月只上报一次，更正请修改该文件并登记更正（amendments）。")
+    text = submission_text(archive, unit, year, month, as_of, by or archive.units[unit].reporter)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8", newline="\n")
+    return relpath

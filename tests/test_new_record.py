@@ -458,3 +458,16 @@ def test_a_letter_date_stays_a_date_but_a_visit_needs_the_minute() -> None:
     visited = next(f for f in record_fields("visit") if f.path == "visited_at")
     with pytest.raises(InputError, match="要写到分钟"):
         normalize_time("visit", visited, "2026-11-26")
+
+
+def test_submission_is_written_from_the_archive_and_checked(repo: Path) -> None:
+    result = run(repo, "submission", "--unit", "chadian", "--month", "2026-10")
+    assert result.returncode == 0, result.stdout + result.stderr
+    path = repo / "records/submissions/2026-10/chadian.yaml"
+    data = parse_yaml(path.read_text(encoding="utf-8")).data
+    assert (data["unit"], data["scope"], data["submitted_at"], data["submitted_by"]) == ("chadian", "unit", "2026-11-26 10:00", "何婷")
+    assert "已超过" not in result.stdout and "git add records/submissions/2026-10/chadian.yaml" in result.stdout
+    again = run(repo, "submission", "--unit", "chadian", "--month", "2026-10")
+    assert again.returncode == 2 and "已存在" in again.stderr and "没有写入任何文件" in again.stderr
+    bad = run(repo, "submission", "--unit", "dagang", "--month", "2026-10")
+    assert bad.returncode == 2 and "dagang" in bad.stderr
