@@ -116,6 +116,8 @@ class Archive:
     plans: dict[int, Plan] = field(default_factory=dict)
     rounds: dict[str, CardRound] = field(default_factory=dict)
     samples: list[Sample] = field(default_factory=list)
+    # Voided visits and letters stay in the archive (and in the audit) but count for nothing else.
+    voided: list[Visit | Letter] = field(default_factory=list)
     submissions: list[Submission] = field(default_factory=list)
     decisions: list[Decisions] = field(default_factory=list)
     # main's Git history as of "now", when the archive is a Git checkout: landing times count as
@@ -255,10 +257,14 @@ def load_archive(root: Path) -> Archive:
 
 def _add(archive: Archive, source: RecordFile) -> None:
     """Turn a valid file into typed records in the archive."""
-    if source.kind == "visit":
-        archive.visits.append(build_visit(source))
-    elif source.kind == "letter":
-        archive.letters.append(build_letter(source))
+    if source.kind in ("visit", "letter"):
+        record = build_visit(source) if source.kind == "visit" else build_letter(source)
+        if record.void is not None:
+            archive.voided.append(record)
+        elif source.kind == "visit":
+            archive.visits.append(record)
+        else:
+            archive.letters.append(record)
     elif source.kind == "units":
         archive.units = {item["id"]: build_unit(item) for item in source.data["units"]}
     elif source.kind == "large-customers":

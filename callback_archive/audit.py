@@ -86,7 +86,7 @@ def audit_events(archive: Archive, history: History, as_of: datetime | None = No
             "article": item.deadline.article, "rule": item.deadline.rule,
             "late_by": format_duration(landing.time - item.deadline.due), **_landing(landing),
         })
-    for record in [*archive.visits, *archive.letters]:
+    for record in [*archive.visits, *archive.letters, *archive.voided]:
         source = record.source
         landing = history.landing(source.path)
         if landing is not None:

@@ -85,8 +85,8 @@ def build_cases(visits: list[Visit], orders: list[Order], rules: DeadlineRules) 
             order_row=order,
         ))
     for visit in sorted(visits, key=lambda v: (v.visited_at, v.id)):
-        if visit.trigger is None or visit.void is not None:
-            continue  # a voided attempt stays in the archive but counts for nothing
+        if visit.trigger is None:
+            continue
         case = cases.get(visit.trigger.order)
         if case is None:
             case = cases[visit.trigger.order] = CallbackCase(

@@ -52,7 +52,7 @@ def due_items(archive: Archive, as_of: datetime, within_workdays: int, unit: str
     for letter in archive.letters:
         deadline = archive.rules.for_letter(letter)
         state = letter_state(letter, deadline, as_of)
-        if state not in ("pending", "overdue") or letter.void is not None:
+        if state not in ("pending", "overdue"):
             continue
         items.append(DueItem(state, deadline, "复函", letter.unit, letter.id, letter.source.path, letter.subject))
     return sorted(

@@ -316,3 +316,21 @@ def test_sample_below_ten_percent_in_one_stratum(archive):
     assert findings(archive, "2026-10-31T23:00") == []  # the month is not over
     [short] = findings(archive, "2026-11-01T00:01")
     assert short["code"] == "sample-below-ratio" and sample.customers[0]["usage_type"] in short["message"]
+
+
+def test_voided_records_count_for_nothing(archive):
+    """A voided visit stays in the archive but is not a callback, a card or a sampled customer."""
+    from callback_archive.archive import load_archive
+    from callback_archive.stats import unit_tallies
+    from callback_archive.timeutil import parse_time
+
+    place(archive, "records/orders/2026-11.csv", HEADER + "GD2026112500123,repair,tanggu,0212345678,residential,2026-11-25 14:30:00\n")
+    path = archive / add_visit(archive, "HF-20261126-0001")
+    path.write_text(path.read_text(encoding="utf-8")
+                    + "void: {at: 2026-11-26 08:30, by: 李敏, reason: 工单号录错}\n", encoding="utf-8")
+    [missing] = findings(archive, "2026-11-26T15:00")
+    assert missing["code"] == "order-missing-callback"  # the voided visit does not cover the order
+    loaded = load_archive(archive)
+    assert [v.id for v in loaded.voided] == ["HF-20261126-0001"] and loaded.visits == []
+    tally = unit_tallies(loaded, parse_time("2026-11-26T15:00"))[(2026, 11)]["tanggu"]
+    assert tally.category_row("repair")["done"] == 0 and tally.category_row("repair")["overdue"] == 1

@@ -97,7 +97,7 @@ def check_letter_deadlines(archive, context) -> Iterable[Finding]:
         return
     for letter in archive.letters:
         deadline = archive.rules.for_letter(letter)
-        if deadline is None or letter.void is not None:
+        if deadline is None:
             continue
         source = letter.source
         note = deadline.provisional_note()

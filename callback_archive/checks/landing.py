@@ -86,7 +86,7 @@ def check_landing(archive, context) -> Iterable[Finding]:
 
 
 def _after_landing(archive, history: History) -> Iterator[Finding]:
-    for record in [*archive.visits, *archive.letters]:
+    for record in [*archive.visits, *archive.letters, *archive.voided]:
         landing = history.landing(record.source.path)
         if landing is None:
             continue
