@@ -10,7 +10,7 @@ Its header is mapped to our columns; our English headers are accepted as they ar
 | 受理单位、供电单位 | unit | records/units.yaml 中的单位名称（name）或编号（id）→ 单位编号 |
 | 户号、客户编号 | account | 原样；xlsx 中是数字格式时报错（开头的 0 可能已丢失，不猜） |
 | 客户类型、用电类别 | customer_kind | 含“居民”且不以“非”开头（居民、居民生活、城乡居民生活用电）→residential；其余非空值（非居民、一般工商业、大工业、农业…）→non-residential |
-| 归档时间 | archived_at | 2026-11-25 14:30、2026-11-25 14:30:00、2026/11/25 14:30、xlsx 日期时间 → 2026-11-25 14:30（北京时间，秒舍去） |
+| 归档时间 | archived_at | 2026-11-25 14:30、2026-11-25 14:30:00、2026/11/25 14:30、xlsx 日期时间 → 2026-11-25 14:30:00（北京时间，保留秒） |
 | 重点客户类别（可选） | groups | 回访记录 customer.groups 的中文名（可省去“受理者”“客户”，如 人大代表、领导接待日）或编号，以顿号、逗号、分号或空格分隔 → 空格分隔的编号 |
 
 Other columns are ignored and counted. Every row must map cleanly, pass the order row schema, name a unit of
@@ -38,7 +38,7 @@ from .archive import decode
 from .cli import UsageError
 from .orders import ORDER_COLUMNS, Order, parse_orders
 from .schemas import load_schema
-from .timeutil import format_time, parse_time
+from .timeutil import parse_time
 from .yamlread import YamlSyntaxError, parse_yaml
 
 ORDERS_DIR = "records/orders"
@@ -73,6 +73,8 @@ CUSTOMER_KINDS = ("residential", "non-residential")
 _EXPORT_TIME = re.compile(r"(\d{4})([-/])(\d{1,2})\2(\d{1,2})[ T](\d{1,2}):(\d{2})(?::(\d{2}))?\Z")
 _GROUP_SEPARATORS = re.compile(r"[、，,；;\s]+")
 _UTF8_BOM = b"\xef\xbb\xbf"
+# Seconds are kept: a visit's trigger.archived_at must agree with its order to the second.
+_TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
 
 
 @dataclass(frozen=True)
@@ -322,7 +324,7 @@ class RowMapper:
 
     def _archived_at(self, value: object, label: str) -> str:
         if isinstance(value, datetime):
-            return value.strftime("%Y-%m-%d %H:%M")
+            return value.strftime(_TIME_FORMAT)
         if _is_number(value):
             raise ValueError(f"{label}是数字 {value}，不是日期时间：请把该列设为日期时间格式后重新导出。")
         text = _text(value)
@@ -334,7 +336,7 @@ class RowMapper:
             moment = datetime(int(year), int(month), int(day), int(hour), int(minute), int(second or 0))
         except ValueError:
             raise ValueError(f"{label}“{text}”这个日期或时间不存在：请核对年月日和时分。") from None
-        return moment.strftime("%Y-%m-%d %H:%M")
+        return moment.strftime(_TIME_FORMAT)
 
     def _groups(self, value: object, label: str) -> str:
         codes: list[str] = []
@@ -376,7 +378,7 @@ def _differences(archived: Order, row: dict[str, str]) -> list[str]:
         "unit": archived.unit,
         "account": archived.account,
         "customer_kind": archived.customer_kind,
-        "archived_at": format_time(archived.archived_at),
+        "archived_at": archived.archived_at.strftime(_TIME_FORMAT),
         "groups": " ".join(sorted(archived.groups)),
     }
     after = {**row, "groups": " ".join(sorted(row.get("groups", "").split()))}

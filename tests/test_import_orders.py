@@ -74,8 +74,8 @@ def test_utf8_csv_with_chinese_headers_is_mapped_sorted_and_valid(archive, tmp_p
     assert f"git add {NOVEMBER}" in run.stdout
     assert imported(archive) == (
         "order,kind,unit,account,customer_kind,archived_at,groups\n"
-        "GD2026112400007,change,xinbei,0212345679,non-residential,2026-11-24 09:05,npc-deputy reception-day\n"
-        "GD2026112500123,repair,tanggu,0212345678,residential,2026-11-25 14:30,\n"
+        "GD2026112400007,change,xinbei,0212345679,non-residential,2026-11-24 09:05:00,npc-deputy reception-day\n"
+        "GD2026112500123,repair,tanggu,0212345678,residential,2026-11-25 14:30:00,\n"
     )
     orders, findings = parse_orders(imported(archive), NOVEMBER)
     assert findings == [] and [o.order for o in orders] == ["GD2026112400007", "GD2026112500123"]
@@ -86,7 +86,7 @@ def test_gbk_csv_is_detected_and_written_as_utf8(archive, tmp_path):
     run = run_import(str(write_csv(tmp_path, REPAIR, encoding="gbk")), "--root", str(archive))
     assert run.status == 0
     assert run.stdout.startswith("检测到编码：GBK\n")
-    assert "GD2026112500123,repair,tanggu,0212345678,residential,2026-11-25 14:30," in imported(archive)
+    assert "GD2026112500123,repair,tanggu,0212345678,residential,2026-11-25 14:30:00," in imported(archive)
     assert_no_order_errors(archive)
 
 
@@ -98,7 +98,7 @@ def test_bom_and_our_english_header_are_accepted(archive, tmp_path):
     run = run_import(str(path), "--root", str(archive))
     assert run.status == 0 and run.stdout.startswith("检测到编码：UTF-8（带 BOM）\n")
     assert "忽略" not in run.stdout
-    assert imported(archive).endswith("GD2026112500123,repair,tanggu,0212345678,residential,2026-11-25 14:30,\n")
+    assert imported(archive).endswith("GD2026112500123,repair,tanggu,0212345678,residential,2026-11-25 14:30:00,\n")
 
 
 def test_missing_column_is_named_on_the_header_row(archive, tmp_path):
@@ -130,8 +130,8 @@ def test_identical_reimport_is_skipped_and_new_rows_are_merged_in_order(archive,
     assert "已导入过，跳过 1 条。" in run.stdout
     assert f"{NOVEMBER}：新增 1 条，文件共 2 条。" in run.stdout
     assert imported(archive).splitlines()[1:] == [
-        "GD2026112400007,change,xinbei,0212345679,non-residential,2026-11-24 09:05,npc-deputy reception-day",
-        "GD2026112500123,repair,tanggu,0212345678,residential,2026-11-25 14:30,",
+        "GD2026112400007,change,xinbei,0212345679,non-residential,2026-11-24 09:05:00,npc-deputy reception-day",
+        "GD2026112500123,repair,tanggu,0212345678,residential,2026-11-25 14:30:00,",
     ]
     again = run_import(str(write_csv(tmp_path, REPAIR, INSTALL)), "--root", str(archive))
     assert again.status == 0 and "已导入过，跳过 2 条。" in again.stdout and "没有新的工单需要导入。" in again.stdout
@@ -209,7 +209,7 @@ def test_xlsx_with_datetime_cells_is_imported(archive, tmp_path):
     run = run_import(str(write_xlsx(tmp_path, *rows)), "--root", str(archive))
     assert run.status == 0, run.stdout + run.stderr
     assert run.stdout.startswith("读取工作表：归档工单\n")
-    assert "GD2026112500123,repair,tanggu,0212345678,residential,2026-11-25 14:30," in imported(archive)
+    assert "GD2026112500123,repair,tanggu,0212345678,residential,2026-11-25 14:30:12," in imported(archive)
     assert "2026-10-31 23:59" in imported(archive, "records/orders/2026-10.csv")
     assert "git add records/orders/2026-10.csv records/orders/2026-11.csv" in run.stdout
     assert_no_order_errors(archive)
