@@ -22,7 +22,7 @@ reports: setup
 	$(PY) scripts/build_reports.py $(AS_OF_FLAG) --out out/reports
 
 site: setup
-	$(PY) -m mkdocs build --strict --site-dir site
+	CALLBACK_AS_OF=$(AS_OF) $(PY) -m mkdocs build --strict --site-dir site
 
 test: setup
 	$(PY) -m pytest -q

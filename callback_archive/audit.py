@@ -21,6 +21,7 @@ from .checks.landing import first_moment, timely_records
 from .policy import audit_settings
 from .history import Commit, History, open_repo
 from .model import Letter, Visit
+from .report_markdown import code, escape_text, link_articles
 from .timeutil import BEIJING, format_duration, format_time
 from .yamlread import YamlSyntaxError, parse_yaml
 
@@ -216,9 +217,21 @@ def _branch_commits(history: History, merge: Commit, path: str) -> list[dict[str
 # -- Markdown -----------------------------------------------------------------
 
 
+class _Markdown(str):
+    """A table cell that is Markdown already (a link of ours), not text to show literally."""
+
+
 def _cell(value: Any) -> str:
+    """A cell's text shown literally: record texts (reasons, commit subjects) can hold HTML or Markdown."""
+    if isinstance(value, _Markdown):
+        return value
     text = "、".join(map(str, value)) if isinstance(value, list) else ("" if value is None else str(value))
-    return text.replace("|", "\\|").replace("\n", " ")
+    return escape_text(text.replace("\n", " "))
+
+
+def _fields(names: list[str] | str) -> _Markdown:
+    """Field names (``visited_at``) as code."""
+    return _Markdown("、".join(code(name) for name in ([names] if isinstance(names, str) else names)))
 
 
 def _table(headers: list[str], rows: list[list[Any]]) -> str:
@@ -240,9 +253,9 @@ _COLUMNS: dict[str, tuple[list[str], Any]] = {
     "backfilled": (["记录", "类别", "回访（复函）时间", "合并时间", "相隔天数", "提交", "合并请求"],
                    lambda i: [i["record"], i["kind"], i["done_at"], i["landed_at"], i["days"], i["commit"][:10], _via(i)]),
     "visited_after_landing": (["记录", "字段", "填写的时间", "合并时间", "提交"],
-                              lambda i: [i["record"], i["field"], i["value"], i["landed_at"], i["commit"][:10]]),
+                              lambda i: [i["record"], _fields(i["field"]), i["value"], i["landed_at"], i["commit"][:10]]),
     "amended": (["记录", "更正时间", "更正人", "原因", "字段"],
-                lambda i: [i["record"], i["at"], i["by"], i["reason"], i["fields"]]),
+                lambda i: [i["record"], i["at"], i["by"], i["reason"], _fields(i["fields"])]),
     "voided": (["记录", "作废时间", "作废人", "原因"], lambda i: [i["record"], i["at"], i["by"], i["reason"]]),
     "direct_commits": (["提交", "时间", "作者", "说明", "涉及记录"],
                        lambda i: [i["commit"][:10], i["time"], i["author"], i["subject"], _changes(i["changes"])]),
@@ -277,7 +290,7 @@ def render_index_markdown(view: dict[str, Any]) -> str:
     if not view["months"]:
         return "\n".join(parts + ["尚无审计事项。"]) + "\n"
     headers = ["月份", *SECTIONS.values()]
-    rows = [[f"[{m['month']}]({m['month']}.md)", *(m[name] for name in SECTIONS)] for m in view["months"]]
+    rows = [[_Markdown(f"[{m['month']}]({m['month']}.md)"), *(m[name] for name in SECTIONS)] for m in view["months"]]
     return "\n".join(parts + [_table(headers, rows)]) + "\n"
 
 
@@ -292,24 +305,26 @@ def render_record_markdown(view: dict[str, Any]) -> str:
     for entry in view["commits"]:
         fields = entry.get("fields")
         rows.append([entry["time"], entry["commit"][:10], _via(entry), entry["author"], entry["subject"],
-                     entry["status"], fields if fields else ""])
+                     entry["status"], _fields(fields) if fields else ""])
         for branch in entry.get("branch_commits", []):
             rows.append([branch["time"], branch["commit"][:10], "合并请求内", branch["author"], branch["subject"], "", ""])
     parts += ["", "## 提交", "", _table(["时间", "提交", "方式", "作者", "说明", "变更", "改动字段"], rows) if rows else "无。"]
-    amendments = [[a.get("at"), a.get("by"), a.get("reason"), a.get("fields")] for a in view["amendments"]]
+    amendments = [[a.get("at"), a.get("by"), a.get("reason"), _fields(a.get("fields") or [])] for a in view["amendments"]]
     parts += ["", "## 更正", "", _table(["时间", "更正人", "原因", "字段"], amendments) if amendments else "无。"]
     void = view["void"]
-    parts += ["", "## 作废", "", f"{void['at']} 由 {void['by']} 作废：{void['reason']}" if void else "未作废。"]
+    parts += ["", "## 作废", "", escape_text(f"{void['at']} 由 {void['by']} 作废：{void['reason']}") if void else "未作废。"]
     return "\n".join(parts) + "\n"
 
 
-def audit_pages(archive: Archive, history: History | None, as_of: datetime | None = None) -> dict[str, str]:
-    """The site's audit pages by site-relative path: ``audit/index.md`` and ``audit/<YYYY-MM>.md``."""
+def audit_pages(archive: Archive, history: History | None, as_of: datetime | None = None,
+                rules_page: str = "../rules.md") -> dict[str, str]:
+    """The site's audit pages by site-relative path: ``audit/index.md`` and ``audit/<YYYY-MM>.md``;
+    every article they cite links to ``rules_page`` (relative to the audit folder)."""
     if history is None or history.shallow:
-        why = "浅克隆，历史不完整（请 git fetch --unshallow）" if history else "档案目录不是 Git 仓库"
+        why = "Git 历史不完整（浅克隆，请 git fetch --unshallow）" if history else "未找到 Git 历史（档案目录不是 Git 仓库）"
         return {"audit/index.md": f"# 档案审计\n\n无法生成审计报告：{why}。\n"}
     events = audit_events(archive, history, as_of)
-    pages = {"audit/index.md": render_index_markdown(index_view(events))}
+    pages = {"audit/index.md": link_articles(render_index_markdown(index_view(events)), rules_page)}
     for month in events.months():
-        pages[f"audit/{month}.md"] = render_month_markdown(month_view(events, month))
+        pages[f"audit/{month}.md"] = link_articles(render_month_markdown(month_view(events, month)), rules_page)
     return pages

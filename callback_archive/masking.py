@@ -35,3 +35,13 @@ def mask_phone(phone: str) -> str:
     shown = local[-2:] if len(local) > 2 else ""
     masked = "*" * (len(local) - len(shown)) + shown
     return f"{area}-{masked}" if area else masked
+
+
+def mask_address(address: str) -> str:
+    """Keep the start of an address down to its district (天津市滨海新区****), at most 8 characters."""
+    address = address.strip()
+    if not address:
+        return ""
+    marks = [i + 1 for i, char in enumerate(address[:8]) if char in "区县镇" and i >= 2]
+    keep = marks[-1] if marks else min(len(address) // 3, 6)
+    return address[:keep] + "****"

@@ -149,17 +149,25 @@ def _category_body(summary: dict, category: str, rules_page: str) -> str:
     return render_table(table, rules_page, skip_empty=True)
 
 
-def _opinions_body(summary: dict, rules_page: str) -> str:
+def _opinions_body(summary: dict, rules_page: str, dissatisfied_only: bool) -> str:
     opinions = summary["opinions"]
     if not opinions:
         return "本月没有记录客户意见。"
     dissatisfied = sum(o["satisfaction"] == "dissatisfied" for o in opinions)
+    if dissatisfied_only:
+        shown = {**summary, "opinions": [o for o in opinions if o["satisfaction"] == "dissatisfied"]}
+        table = render_table(opinions_table(shown), rules_page) if dissatisfied else "本月没有不满意的客户。"
+        return (f"共 {len(opinions)} 条，其中不满意 {dissatisfied} 条，列在下面；全部意见见 Excel 月报的“客户意见”表。"
+                "\n\n" + table)
     return (f"共 {len(opinions)} 条，其中不满意 {dissatisfied} 条，排在前面。\n\n"
             + render_table(opinions_table(summary), rules_page))
 
 
-def render_month(summary: dict, *, xlsx_name: str | None = None, rules_page: str = "../rules.md") -> str:
-    """The month's report page, from ``reports.month_summary``; ``rules_page`` is relative to this page."""
+def render_month(summary: dict, *, xlsx_name: str | None = None, rules_page: str = "../rules.md",
+                 dissatisfied_only: bool = False) -> str:
+    """The month's report page, from ``reports.month_summary``; ``rules_page`` is relative to this page.
+    ``dissatisfied_only`` lists only the dissatisfied customers' opinions (a big month's page stays small;
+    the workbook has them all)."""
     def ours(text: str) -> str:
         return link_articles(escape_text(text), rules_page)
 
@@ -195,7 +203,7 @@ def render_month(summary: dict, *, xlsx_name: str | None = None, rules_page: str
         section("连心卡（第十七条）", table_or(card_rounds_table(summary), "本月没有连心卡发放回收。"),
                 ours("每次抽样量为当月非居民客户的10%和居民客户的1%，全过程一个月内完成（第十七条）。")),
         section("重点客户（第五条）", _key_customers(summary)),
-        section("客户意见及整改（第二十一至二十三条）", _opinions_body(summary, rules_page)),
+        section("客户意见及整改（第二十一至二十三条）", _opinions_body(summary, rules_page, dissatisfied_only)),
         section("考核（第二十四至二十七条）", ours(counting_note(summary)),
                 table_or(penalties_table(summary), "本月没有考核案例。"),
                 ours("主管领导金额“视情节”的（第二十五、二十六条），营销部决定前按区间显示；决定写在 ")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import math
+from copy import copy
 import unicodedata
 from collections.abc import Callable
 from datetime import timezone
@@ -48,6 +49,9 @@ class _Sheet:
     def __init__(self, ws: Worksheet, span: int) -> None:
         self.ws, self.span, self.row = ws, span, 1
         self.widths: dict[int, int] = {}
+        # Table cells share a few looks; openpyxl hashes every style object it is given, which dominates a
+        # big month's workbook, so each look is set once and then copied (its indices) to the other cells.
+        self.looks: dict[tuple, Any] = {}
         self.notes: list[tuple[int, str]] = []
         self.header_row = 0
 
@@ -91,20 +95,28 @@ class _Sheet:
         if value is None:
             value = "—"
         cell = self.ws.cell(self.row, col, value)
-        cell.border = _BORDER
-        if kind in _FORMATS and not isinstance(value, str):
-            cell.number_format = _FORMATS[kind]
+        number = kind in _FORMATS and not isinstance(value, str)
+        indent = int(col == 1 and style in ("station", "rollup"))
+        if number:
             self._measure(col, "100.00%" if kind == RATE else f"{value:,}")
         else:
-            indent = int(col == 1 and style in ("station", "rollup"))
-            cell.alignment = Alignment(wrap_text=True, vertical="top", indent=indent)
             self._measure(col, str(value) + "　" * indent)
+        look = (_FORMATS[kind] if number else None, indent, style)
+        if look in self.looks:
+            cell._style = copy(self.looks[look])
+            return
+        cell.border = _BORDER
+        if number:
+            cell.number_format = _FORMATS[kind]
+        else:
+            cell.alignment = Alignment(wrap_text=True, vertical="top", indent=indent)
         if style in _ROW_FILLS:
             cell.fill = _ROW_FILLS[style]
         if style == "total":
             cell.font = Font(bold=True)
         elif style == "rollup":
             cell.font = Font(italic=True)
+        self.looks[look] = copy(cell._style)
 
     def _measure(self, col: int, text: str) -> None:
         self.widths[col] = max(self.widths.get(col, 0), display_width(text))

@@ -4,19 +4,24 @@ The MkDocs hook only wires ``generated_pages`` into the build; ``write_pages`` a
 command line write the same pages into a folder, so another site generator can use them
 with nothing but a configuration change.
 
-    python -m callback_archive.sitegen --out DIR
+    python -m callback_archive.sitegen --out DIR [--as-of 2026-11-26T09:00]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
+from datetime import datetime
 from pathlib import Path
 
 from callback_archive.guide import render_codes_page
 from callback_archive.schema_docs import render_schema_markdown
+from callback_archive.site import site_pages
+from callback_archive.timeutil import BEIJING, parse_time
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+AS_OF_VARIABLE = "CALLBACK_AS_OF"
 
 # Record kinds in the order the field reference shows them; any other schema follows alphabetically.
 KIND_NAMES = {"visit": "回访记录", "letter": "复函记录", "units": "组织机构"}
@@ -68,18 +73,34 @@ def render_fields_page(root: Path) -> str:
     return "\n".join(sections)
 
 
-def generated_pages(root: Path) -> dict[str, str]:
-    """Site-relative path → Markdown for every generated page."""
-    return {"fields.md": render_fields_page(root), "codes.md": render_codes_page()}
+def site_as_of(text: str | None = None) -> datetime:
+    """The site's "now": ``text``, else the ``CALLBACK_AS_OF`` environment variable, else the clock."""
+    text = text or os.environ.get(AS_OF_VARIABLE)
+    if not text:
+        return datetime.now(BEIJING)
+    try:
+        return parse_time(text)
+    except ValueError as error:
+        raise ValueError(f"{AS_OF_VARIABLE} 或 as_of 的值无效：{error}。") from None
 
 
-def write_pages(root: Path, out_dir: Path) -> list[Path]:
-    """Write the generated pages under ``out_dir`` and return the files written."""
+def generated_pages(root: Path, as_of: datetime | None = None) -> dict[str, str | bytes]:
+    """Site-relative path → Markdown (or the bytes of a file) for everything generated from ``root``."""
+    pages: dict[str, str | bytes] = {"fields.md": render_fields_page(root), "codes.md": render_codes_page()}
+    pages.update(site_pages(root, as_of or site_as_of()))
+    return pages
+
+
+def write_pages(root: Path, out_dir: Path, as_of: datetime | None = None) -> list[Path]:
+    """Write the generated pages and files under ``out_dir`` and return the files written."""
     written = []
-    for src_uri, content in generated_pages(root).items():
+    for src_uri, content in generated_pages(root, as_of).items():
         target = out_dir / src_uri
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(content, encoding="utf-8")
+        if isinstance(content, bytes):
+            target.write_bytes(content)
+        else:
+            target.write_text(content, encoding="utf-8")
         written.append(target)
     return written
 
@@ -91,9 +112,15 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--out", type=Path, required=True, help="输出文件夹，如 build/generated")
     parser.add_argument("--root", type=Path, default=REPO_ROOT, help="档案仓库根目录（默认：本程序所在仓库）")
+    parser.add_argument("--as-of", metavar="时间",
+                        help=f"统计截至的时间，如 2026-11-26T09:00（默认：环境变量 {AS_OF_VARIABLE}，否则当前时钟）")
     args = parser.parse_args(argv)
-    for path in write_pages(args.root, args.out):
-        print(f"已生成 {path}")
+    try:
+        as_of = site_as_of(args.as_of)
+    except ValueError as error:
+        parser.error(str(error))
+    written = write_pages(args.root, args.out, as_of)
+    print(f"已生成 {len(written)} 个文件，写入 {args.out}")
     return 0
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from callback_archive import sitegen
+from conftest import AS_OF
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -181,7 +182,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
         cwd=REPO,
         capture_output=True,
         text=True,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "CALLBACK_AS_OF": AS_OF, "CALLBACK_ARCHIVE_ROOT": ""},
     )
     assert result.returncode == 0, result.stdout + result.stderr
     return out

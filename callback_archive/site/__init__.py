@@ -1,0 +1,52 @@
+"""The archive website's pages made from the records at every build: 首页, 月报, 回访档案, 函复, 大客户, 连心卡,
+考核, 审计. Nothing here is committed; ``site_pages`` returns every file by its path in the site.
+
+``callback_archive.sitegen.generated_pages`` adds these to the pages made from the schemas; the MkDocs hook
+and ``python -m callback_archive.sitegen --out DIR`` both use it, so another generator needs only configuration.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from .data import load_site_data
+from .overview import charts_page, dashboard
+from .records import Anchors, RecordBlocks, archive_pages, lookup_files
+from .sections import (
+    audit_site_pages, cards_page, large_customers_page, letters_pages, penalties_pages, report_pages,
+)
+
+# The pages the navigation (mkdocs.yml) names: they exist in every build, even of a broken archive.
+NAV_PAGES = {
+    "index.md": "滨海供电公司客户回访档案",
+    "reports/index.md": "月报",
+    "reports/charts.md": "图表",
+    "archive/index.md": "回访档案",
+    "letters/index.md": "函复",
+    "large-customers.md": "大电力客户",
+    "cards.md": "连心卡",
+    "penalties/index.md": "考核",
+    "audit/index.md": "档案审计",
+    "audit/checks.md": "校验结果",
+}
+
+
+def site_pages(root: Path, as_of: datetime) -> dict[str, str | bytes]:
+    """Every generated page (Markdown) and file (lookup JSON, workbooks) of the archive at ``root``, as of ``as_of``."""
+    site = load_site_data(root, as_of)
+    if not site.usable:
+        return {page: f"# {title}\n\n!!! warning \"无法生成\"\n\n    policy.yaml 缺失或有误，无法计算时限和统计："
+                      "请运行 `scripts/validate.py` 查看问题。\n" for page, title in NAV_PAGES.items()}
+    blocks, anchors = RecordBlocks(site), Anchors()
+    pages: dict[str, str | bytes] = dict(archive_pages(site, blocks, anchors))
+    pages.update(letters_pages(site, blocks, anchors))
+    pages.update(lookup_files(site))
+    pages.update(report_pages(site, set(pages)))
+    pages["reports/charts.md"] = charts_page(site)
+    pages["index.md"] = dashboard(site)
+    pages["large-customers.md"] = large_customers_page(site)
+    pages["cards.md"] = cards_page(site)
+    pages.update(penalties_pages(site))
+    pages.update(audit_site_pages(site))
+    return pages
