@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import gc
 import os
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Iterator
 
+from .cache import GitIndex, LoadStats, read_all
 from .cases import CallbackCase, build_cases
 from .deadlines import DeadlineRules, Disaster, build_disaster
 from .findings import Finding, finding
@@ -31,8 +35,10 @@ from .model import (
     build_submission,
     build_unit,
     build_visit,
+    visit_from_row,
+    visit_row,
 )
-from .orders import Order, month_of_orders_file, read_orders_file
+from .orders import Order, month_of_orders_file, order_from_row, order_row, read_orders_file
 from .policy import Policy
 from .schemas import load_schema
 from .workcalendar import WorkCalendar
@@ -123,6 +129,10 @@ class Archive:
     # main's Git history as of "now", when the archive is a Git checkout: landing times count as
     # the moment a record entered the archive (set by the commands after loading).
     history: History | None = None
+    load_stats: LoadStats = field(default_factory=LoadStats, repr=False)
+    # Figures computed from the loaded archive, by what they depend on (stats.unit_tallies): the
+    # archive does not change after loading, and several checks and reports ask for the same.
+    memo: dict[Any, Any] = field(default_factory=dict, repr=False)
 
 
 def classify(relpath: str) -> str | None:
@@ -140,18 +150,18 @@ def classify(relpath: str) -> str | None:
 def discover(root: Path) -> list[str]:
     """Every file below ``records/``, as sorted posix paths relative to ``root``."""
     found: list[str] = []
-    stack = [root / RECORDS_DIR]
+    stack = [RECORDS_DIR]  # relative posix folders: no Path object per file (a big year has 200,000)
     while stack:
         folder = stack.pop()
         try:
-            entries = list(os.scandir(folder))
+            entries = list(os.scandir(root / folder))
         except FileNotFoundError:
             continue
         for entry in entries:
             if entry.is_dir(follow_symlinks=False):
-                stack.append(Path(entry.path))
+                stack.append(f"{folder}/{entry.name}")
             elif entry.name not in IGNORED_NAMES:
-                found.append(Path(entry.path).relative_to(root).as_posix())
+                found.append(f"{folder}/{entry.name}")
     return sorted(found)
 
 
@@ -225,40 +235,98 @@ def read_record_file(root: Path, relpath: str, kind: str) -> tuple[RecordFile | 
     return source, findings
 
 
-def load_archive(root: Path) -> Archive:
-    """Read every file under ``root/records`` and the policy once; invalid files are kept for placement checks."""
+# One tuple per layout of fields: most records share a handful, and ``marshal`` stores a shared tuple once.
+_LINE_PATHS: dict[tuple[str, ...], tuple[str, ...]] = {}
+
+
+def read_payload(root: Path, relpath: str, kind: str) -> tuple[Any, ...]:
+    """What reading one file gives, as plain values that ``marshal`` stores (see cache.py).
+
+    ``(findings, body)``: the findings as rows without the file; for an orders file the
+    orders as rows, for a record ``(valid, lines, data, visit)`` or None when there is no
+    mapping. A valid visit leaves ``data`` out and comes as a row of its typed record
+    (the bulk of the archive: its file is read again if something needs the mapping).
+    """
+    if kind == "orders":
+        orders, findings = read_orders_file(root, relpath, decode)
+        return _finding_rows(findings), tuple(order_row(order) for order in orders)
+    source, findings = read_record_file(root, relpath, kind)
+    if source is None:
+        return _finding_rows(findings), None
+    paths = tuple(source.lines)
+    lines = (_LINE_PATHS.setdefault(paths, paths), tuple(source.lines.values()))
+    if kind == "visit" and source.valid:
+        return _finding_rows(findings), (True, lines, None, visit_row(build_visit(source)))
+    return _finding_rows(findings), (source.valid, lines, source.data, None)
+
+
+def _finding_rows(findings: list[Finding]) -> tuple[tuple[Any, ...], ...]:
+    return tuple((f.line, f.severity, f.article, f.record, f.code, f.message) for f in findings)
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Loading and checking a big archive makes millions of objects and hardly any garbage
+    cycles: the cyclic collector would only walk them again and again (a third of the
+    time of a big year), so it waits until the end. Nests; restores what it found."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def load_archive(root: Path, *, jobs: int | None = None, use_cache: bool = True) -> Archive:
+    """Read every file under ``root/records`` and the policy once; invalid files are kept for placement checks.
+
+    Files whose content was read before come from the cache (``use_cache``); the others
+    are read by ``jobs`` processes (None: as many as there are processors when there
+    are enough files to share). Every way gives the same archive.
+    """
+    index = GitIndex(root) if use_cache else None  # Git stats the files while this process lists them
     archive = Archive(root=root, paths=discover(root))
-    archive.policy = _load_policy(root, archive.findings)
-    for relpath in archive.paths:
-        kind = classify(relpath)
-        if kind is None:
-            archive.findings.append(_unexpected(relpath))
-            continue
-        if kind == "orders":
-            orders, findings = read_orders_file(root, relpath, decode)
-            archive.orders.extend(orders)
-            archive.findings.extend(findings)
-            month = month_of_orders_file(relpath)
-            if month:
-                archive.order_months.add(month)
-            continue
-        source, findings = read_record_file(root, relpath, kind)
-        archive.findings.extend(findings)
-        if source is None:
-            continue
-        archive.files.append(source)
-        if source.valid:
-            _add(archive, source)
-    if archive.policy is not None:
-        archive.rules = DeadlineRules(archive.policy, archive.calendar, archive.disasters, archive.units)
-        archive.cases = build_cases(archive.visits, archive.orders, archive.rules)
+    with collector_paused():
+        kinds = {relpath: classify(relpath) for relpath in archive.paths}
+        items = [(relpath, kind) for relpath, kind in kinds.items() if kind is not None]
+        has_policy = (root / POLICY_FILE).is_file()
+        payloads = read_all(root, [(POLICY_FILE, "policy")] * has_policy + items, read_payload, prepare=_compile_schemas,
+                            jobs=jobs, use_cache=use_cache, index=index, stats=archive.load_stats)
+        archive.policy = _load_policy(next(payloads) if has_policy else None, archive.findings)
+        for relpath in archive.paths:
+            kind = kinds[relpath]
+            if kind is None:
+                archive.findings.append(_unexpected(relpath))
+                continue
+            rows, body = next(payloads)
+            archive.findings.extend(Finding(relpath, *row) for row in rows)
+            if kind == "orders":
+                archive.orders.extend(order_from_row(row, relpath) for row in body)
+                month = month_of_orders_file(relpath)
+                if month:
+                    archive.order_months.add(month)
+                continue
+            if body is None:
+                continue
+            valid, lines, data, visit = body
+            source = RecordFile(relpath, kind, data, lines, valid, root)
+            archive.files.append(source)
+            if valid:
+                _add(archive, source, visit)
+        if archive.policy is not None:
+            archive.rules = DeadlineRules(archive.policy, archive.calendar, archive.disasters, archive.units)
+            archive.cases = build_cases(archive.visits, archive.orders, archive.rules)
     return archive
 
 
-def _add(archive: Archive, source: RecordFile) -> None:
-    """Turn a valid file into typed records in the archive."""
+def _add(archive: Archive, source: RecordFile, visit: tuple[Any, ...] | None = None) -> None:
+    """Turn a valid file into typed records in the archive (a visit from its cached row when given)."""
     if source.kind in ("visit", "letter"):
-        record = build_visit(source) if source.kind == "visit" else build_letter(source)
+        if source.kind == "visit":
+            record: Visit | Letter = visit_from_row(visit, source) if visit is not None else build_visit(source)
+        else:
+            record = build_letter(source)
         if record.void is not None:
             archive.voided.append(record)
         elif source.kind == "visit":
@@ -292,13 +360,19 @@ def _add(archive: Archive, source: RecordFile) -> None:
             archive.findings.append(finding("calendar-invalid", source.path, 1, f"{exc}：请改正后再校验。"))
 
 
-def _load_policy(root: Path, findings: list[Finding]) -> Policy | None:
-    if not (root / POLICY_FILE).is_file():
+def _compile_schemas(kinds: set[str]) -> None:
+    """Compile the schemas of the files about to be read, once, before any worker process starts."""
+    for kind in sorted(kinds):
+        load_schema("order" if kind == "orders" else kind)
+
+
+def _load_policy(payload: tuple[Any, ...] | None, findings: list[Finding]) -> Policy | None:
+    if payload is None:
         findings.append(finding("policy-invalid", POLICY_FILE, None, "缺少考核政策文件 policy.yaml：时限无法计算，请从仓库恢复该文件。"))
         return None
-    source, problems = read_record_file(root, POLICY_FILE, "policy")
-    findings.extend(problems)
-    return Policy(source.data) if source is not None and source.valid else None
+    rows, body = payload
+    findings.extend(Finding(POLICY_FILE, *row) for row in rows)
+    return Policy(body[2]) if body is not None and body[0] else None
 
 
 def _unexpected(relpath: str) -> Finding:

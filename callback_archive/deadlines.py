@@ -81,10 +81,17 @@ class DeadlineRules:
         self.calendar = calendar
         self.disasters = disasters
         self.units = units
+        self._by_day: dict[tuple[date, int, str, str], Deadline] = {}  # a big year's orders share ~250 working days
 
     def working_day_deadline(self, start: datetime, days: int, article: str, what: str) -> Deadline:
         """End (23:59:59) of the ``days``-th working day after ``start``'s day, which never counts."""
-        count = self.calendar.nth_workday_after(start.astimezone(BEIJING).date(), days)
+        key = (start.astimezone(BEIJING).date(), days, article, what)
+        if key not in self._by_day:
+            self._by_day[key] = self._count_working_days(*key)
+        return self._by_day[key]
+
+    def _count_working_days(self, day: date, days: int, article: str, what: str) -> Deadline:
+        count = self.calendar.nth_workday_after(day, days)
         return Deadline(
             due=end_of_day(count.day),
             article=article,

@@ -7,15 +7,16 @@ import io
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from .findings import Finding, finding
 from .schemas import load_schema
-from .timeutil import parse_time
+from .timeutil import BEIJING, parse_time
 
 ORDER_COLUMNS = ("order", "kind", "unit", "account", "customer_kind", "archived_at")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Order:
     order: str
     kind: str
@@ -26,6 +27,17 @@ class Order:
     groups: tuple[str, ...]
     path: str
     line: int
+
+
+def order_row(order: Order) -> tuple[Any, ...]:
+    """An order as plain values for the cache (its file is the cache entry's)."""
+    return (order.order, order.kind, order.unit, order.account, order.customer_kind,
+            int(order.archived_at.timestamp()), order.groups, order.line)
+
+
+def order_from_row(row: tuple[Any, ...], path: str) -> Order:
+    number, kind, unit, account, customer_kind, archived, groups, line = row
+    return Order(number, kind, unit, account, customer_kind, datetime.fromtimestamp(archived, BEIJING), groups, path, line)
 
 
 def month_of_orders_file(relpath: str) -> tuple[int, int] | None:

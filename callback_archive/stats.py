@@ -108,8 +108,10 @@ def _month(moment: datetime) -> Month:
 def _visit_tally(tally: Tally, visit, category: str) -> None:
     if visit.satisfaction:
         tally.satisfaction[(category, visit.satisfaction)] += 1
-    tally.topics.update(visit.topics)
-    if KEY_GROUPS & set(visit.customer.groups):
+    topics = tally.topics
+    for topic in visit.topics:
+        topics[topic] += 1
+    if not KEY_GROUPS.isdisjoint(visit.customer.groups):
         tally.key_customers.add(visit.customer.account)
     if visit.opinion or visit.follow_up:
         tally.opinions.append(Opinion(visit.id, visit.source.path, visit.unit, category, visit.satisfaction,
@@ -117,11 +119,22 @@ def _visit_tally(tally: Tally, visit, category: str) -> None:
 
 
 def unit_tallies(archive: Archive, as_of: datetime) -> dict[Month, dict[str, Tally]]:
-    """Every month's tally per responsible unit."""
+    """Every month's tally per responsible unit (computed once per archive and ``as_of``: read, never change it)."""
+    key = ("unit_tallies", as_of)
+    if key not in archive.memo:
+        archive.memo[key] = _count_tallies(archive, as_of)
+    return archive.memo[key]
+
+
+def _count_tallies(archive: Archive, as_of: datetime) -> dict[Month, dict[str, Tally]]:
     months: dict[Month, dict[str, Tally]] = {}
 
     def tally(month: Month, unit: str) -> Tally:
-        return months.setdefault(month, {}).setdefault(unit, Tally())
+        units = months.setdefault(month, {})
+        found = units.get(unit)
+        if found is None:
+            found = units[unit] = Tally()  # made only when missing: a big year asks 200,000 times
+        return found
 
     in_cases: set[str] = set()
     for case in archive.cases:

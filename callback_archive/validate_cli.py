@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from .archive import CONFIG_FILES, load_archive
+from .archive import CONFIG_FILES, collector_paused, load_archive
 from .checks import Context, run_checks
 from .cli import ChineseArgumentParser, UsageError, add_root_and_as_of, resolve_as_of, resolve_root
 from .findings import Finding
@@ -27,6 +27,11 @@ def build_parser() -> ChineseArgumentParser:
         help="与这个 Git 版本（如 origin/main）比较：已合并的记录被修改须登记更正、不能删除或移动；"
         "档案建立时间按该版本的历史判断（合并请求的 CI 用目标分支）",
     )
+    parser.add_argument("--jobs", type=int, metavar="N",
+                        help="用几个进程读取文件（默认：文件多时用全部处理器，少时 1 个）；结果与进程数无关")
+    parser.add_argument("--no-cache", action="store_true",
+                        help="不使用也不写入 .cache/records/ 中的读取结果缓存（缓存按文件内容保存，随时可以删除）")
+    parser.add_argument("--stats", action="store_true", help="在标准错误输出上报告读取了多少文件、多少来自缓存、用了几个进程")
     add_root_and_as_of(parser)
     return parser
 
@@ -70,18 +75,26 @@ def main(argv: list[str] | None = None) -> int:
         as_of = resolve_as_of(args.as_of)
         prefixes = _selected(root, args.paths)
         history = _history(root, args.base)
+        if args.jobs is not None and args.jobs < 1:
+            raise UsageError(f"--jobs 应为 1 或更大的整数，实际为 {args.jobs}。")
     except UsageError as exc:
         print(f"validate.py：错误：{exc}", file=sys.stderr)
         return 2
-    archive = load_archive(root)
-    archive.history = history.until(as_of) if history is not None else None
-    findings = run_checks(archive, Context(as_of=as_of, history=history, base=args.base))
-    if prefixes:
-        findings = [f for f in findings if _within(f, prefixes)]
-        files = sum(1 for p in archive.paths if any(not q or p == q or p.startswith(q + "/") for q in prefixes))
-    else:
-        files = len(archive.paths)
-    REPORTERS[args.format](findings, Summary.of(findings, files, format_time(as_of)), sys.stdout)
+    with collector_paused():
+        archive = load_archive(root, jobs=args.jobs, use_cache=not args.no_cache)
+        archive.history = history.until(as_of) if history is not None else None  # cut once: a big history is costly to cut
+        findings = run_checks(archive, Context(as_of=as_of, history=archive.history, base=args.base))
+        if prefixes:
+            findings = [f for f in findings if _within(f, prefixes)]
+            files = sum(1 for p in archive.paths if any(not q or p == q or p.startswith(q + "/") for q in prefixes))
+        else:
+            files = len(archive.paths)
+        REPORTERS[args.format](findings, Summary.of(findings, files, format_time(as_of)), sys.stdout)
+    if args.stats:
+        loaded = archive.load_stats
+        rate = f"{loaded.cached / loaded.files:.1%}" if loaded.files else "—"
+        print(f"读取统计：文件 {loaded.files} 个，来自缓存 {loaded.cached} 个（命中率 {rate}），"
+              f"重新读取 {loaded.read} 个，{loaded.jobs} 个进程。", file=sys.stderr)
     if any(f.severity == "error" and f.file in CONFIG_FILES for f in findings):
         return 2
     return 1 if any(f.severity == "error" for f in findings) else 0

@@ -11,7 +11,7 @@ plain Python values straight from libyaml's event stream:
 * duplicate keys, anchors, aliases, merge keys and custom tags are reported;
 * every key and list item gets its line, for findings that point at the line.
 
-Building from events is also about three times faster than ``CSafeLoader``.
+Building from events is also about twice as fast as ``CSafeLoader``.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
+from yaml.cyaml import CParser
 
 if not getattr(yaml, "__with_libyaml__", False):  # pragma: no cover - depends on the PyYAML build
     raise ImportError("PyYAML 缺少 libyaml 支持：请按 requirements.txt 重新安装 PyYAML")
@@ -193,14 +194,21 @@ def parse_yaml(text: str) -> ParsedYaml:
     documents; everything else that a record must not contain is returned in
     ``problems`` together with the best reading of the data.
     """
+    parser = CParser(text)  # libyaml's parser alone: no constructor or resolver to set up per file
     try:
-        events = iter(list(yaml.parse(text, Loader=yaml.CSafeLoader)))
+        return _read_document(parser)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else 1
         raise YamlSyntaxError(line, f"{exc.context or ''} {exc.problem or ''}".strip()) from None
     except yaml.YAMLError as exc:  # pragma: no cover - libyaml reports marks for all syntax errors
         raise YamlSyntaxError(1, str(exc)) from None
+    finally:
+        parser.dispose()
+
+
+def _read_document(parser: Any) -> ParsedYaml:
+    events = iter(parser.get_event, None)
     builder = _Builder(events)
     next(events)  # StreamStart
     event = next(events)
@@ -211,5 +219,7 @@ def parse_yaml(text: str) -> ParsedYaml:
     next(events)  # DocumentEnd
     extra = next(events)
     if not isinstance(extra, yaml.StreamEndEvent):
+        for _ in events:
+            pass  # a syntax error further on is reported first, as it is the first thing to fix
         raise YamlSyntaxError(extra.start_mark.line + 1, "一个文件里有多个 YAML 文档（---）")
     return builder.result

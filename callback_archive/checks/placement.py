@@ -1,13 +1,17 @@
 """Where records live (第十条): ids match file names, are unique, and sit in their unit's month folder.
 
-These checks read the raw fields so that they also speak about files with other errors.
+These checks read the raw fields so that they also speak about files with other errors;
+for a valid visit or letter they take the same values from its typed record, which a big
+archive keeps in memory instead of the parsed file.
 """
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Iterable
 
 from ..findings import Finding, finding
+from ..model import Letter, RecordFile, Visit
 from ..timeutil import parse_time
 
 _START_FIELD = {"visit": ("trigger.archived_at", "visited_at"), "letter": ("received_at",)}
@@ -15,13 +19,24 @@ _FOLDER_WORD = {"visit": "visits", "letter": "letters"}
 _START_WORD = {"trigger.archived_at": "触发业务归档时间", "visited_at": "回访时间", "received_at": "收函日期"}
 
 
-def _records(archive):
-    return [f for f in archive.files if f.kind in _FOLDER_WORD]
+def _placed(archive) -> list[tuple[RecordFile, str | None, str | None, Visit | Letter | None]]:
+    """(file, id, unit, typed record or None) of every visit and letter file, once for the four checks."""
+    if "placement" not in archive.memo:
+        typed = {r.source.path: r for r in (*archive.visits, *archive.letters, *archive.voided)}
+        placed = []
+        for source in archive.files:
+            if source.kind in _FOLDER_WORD:
+                record = typed.get(source.path)
+                if record is not None:  # the schema made both text: they are the file's fields
+                    placed.append((source, record.id, record.unit, record))
+                else:
+                    placed.append((source, source.text("id"), source.text("unit"), None))
+        archive.memo["placement"] = placed
+    return archive.memo["placement"]
 
 
 def check_ids_match_files(archive, context) -> Iterable[Finding]:
-    for source in _records(archive):
-        record_id = source.text("id")
+    for source, record_id, _, _ in _placed(archive):
         stem = source.path.rsplit("/", 1)[-1].removesuffix(".yaml")
         if record_id is not None and record_id != stem:
             yield finding(
@@ -35,8 +50,7 @@ def check_ids_match_files(archive, context) -> Iterable[Finding]:
 
 def check_unique_ids(archive, context) -> Iterable[Finding]:
     first: dict[str, str] = {}
-    for source in _records(archive):
-        record_id = source.text("id")
+    for source, record_id, _, _ in _placed(archive):
         if record_id is None:
             continue
         if record_id in first:
@@ -55,16 +69,28 @@ def check_units_exist(archive, context) -> Iterable[Finding]:
     if not archive.units:
         return  # units.yaml itself is reported
     known = "、".join(archive.units)
-    for source in _records(archive):
-        unit = source.text("unit")
+    for source, record_id, unit, _ in _placed(archive):
         if unit is not None and unit not in archive.units:
             yield finding(
                 "unit-unknown",
                 source.path,
                 source.line_of("unit"),
                 f"责任单位 `{unit}` 不在 records/units.yaml 中：请填写已有单位（{known}），或先在 units.yaml 中登记新单位。",
-                record=source.text("id"),
+                record=record_id,
             )
+
+
+def _start(source, record: Visit | Letter | None) -> tuple[str, datetime | None]:
+    """The field the folder month comes from and its moment (None when it is not a real one)."""
+    if isinstance(record, Visit):
+        return ("trigger.archived_at", record.trigger.archived_at) if record.trigger else ("visited_at", record.visited_at)
+    if isinstance(record, Letter):
+        return "received_at", record.received_at
+    path, value = _start_field(source)
+    try:
+        return path, parse_time(value) if value else None
+    except ValueError:
+        return path, None  # reported as time-invalid
 
 
 def _start_field(source) -> tuple[str, str]:
@@ -79,17 +105,12 @@ def _start_field(source) -> tuple[str, str]:
 
 def check_folders(archive, context) -> Iterable[Finding]:
     """records/<kind>/<unit>/<YYYY>/<MM>/<id>.yaml, the month being that of the start event."""
-    for source in _records(archive):
+    for source, record_id, unit, record in _placed(archive):
         parts = source.path.split("/")
-        unit = source.text("unit")
-        path, value = _start_field(source)
-        try:
-            start = parse_time(value) if value else None
-        except ValueError:
-            start = None  # reported as time-invalid
+        path, start = _start(source, record)
         if unit is None or start is None:
             continue
-        expected = f"records/{_FOLDER_WORD[source.kind]}/{unit}/{start:%Y}/{start:%m}/"
+        expected = f"records/{_FOLDER_WORD[source.kind]}/{unit}/{start.year:04d}/{start.month:02d}/"
         actual = "/".join(parts[:-1]) + "/"
         if actual != expected:
             yield finding(
@@ -97,5 +118,5 @@ def check_folders(archive, context) -> Iterable[Finding]:
                 source.path,
                 source.line_of("unit" if parts[2:3] != [unit] else path),
                 f"记录应放在 {expected}（单位 {unit}，{_START_WORD[path]} {start:%Y年%m月}），现在在 {actual}：请移动文件。",
-                record=source.text("id"),
+                record=record_id,
             )

@@ -1,0 +1,276 @@
+"""What reading each file gave, kept by content, and the files not kept read in parallel.
+
+Reading one record (decode, parse, schema, typed record) costs about 150 µs; a big year
+has 200,000 of them, and a pull request changes a few dozen. What a file gives depends
+only on its bytes, the schemas and the reading code, so the result is kept in
+``<root>/.cache/records/`` under (only in a Git work tree that ignores that folder):
+
+* the file's Git blob id: ``git ls-files -s`` gives it for every file unchanged since
+  the index (``git diff-files`` names the others), and any other file is hashed the
+  same way, so a record keeps its entry when it is committed;
+* a version key hashing the schema files, the sources of the reading code and the
+  Python version (``marshal``'s format), written into every shard.
+
+One shard per folder of files, so that a pull request rewrites only the folders it
+touched. A missing, damaged or outdated shard is simply read again: deleting the folder
+changes nothing but the time a run takes. Files missing from the cache are read by
+``jobs`` worker processes, in chunks, results in the order given.
+"""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import marshal
+import os
+import re
+import subprocess
+import sys
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from functools import cache
+from itertools import islice
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+CACHE_DIR = Path(".cache") / "records"
+FORMAT = 1
+# Modules whose code decides what reading a file gives: any change to them empties the cache.
+READER_MODULES = ("archive", "cache", "findings", "model", "orders", "schemas", "timeutil", "yamlread")
+CHUNK = 500  # files per task sent to a worker: large enough that sending it costs little
+PARALLEL_FROM = 2000  # fewer files than this are read in this process: starting workers costs more
+
+Item = tuple[str, str]  # (path relative to the root, file kind)
+Reader = Callable[[Path, str, str], Any]  # (root, relpath, kind) -> a marshal-able payload
+
+
+@dataclass
+class LoadStats:
+    """How a load went: what ``validate.py --stats`` reports and the benchmark reads."""
+
+    files: int = 0
+    cached: int = 0
+    read: int = 0
+    jobs: int = 1
+
+
+PACKAGE = Path(__file__).resolve().parent
+
+
+@cache
+def version_key() -> str:
+    """Hash of everything besides a file's bytes that its reading result depends on (once per process)."""
+    return reader_version(PACKAGE, PACKAGE.parent / "schemas")
+
+
+def reader_version(package: Path, schemas: Path) -> str:
+    """Hash of the schema files, the reading code and what decides marshal's format."""
+    digest = hashlib.sha1(f"{FORMAT} {sys.version_info[:2]}".encode())
+    for path in [*sorted(schemas.glob("*.json")), *(package / f"{name}.py" for name in READER_MODULES)]:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def blob_id(raw: bytes) -> str:
+    """Git's id of a blob with these bytes, so that hashed and indexed files share keys."""
+    return hashlib.sha1(b"blob %d\0" % len(raw) + raw).hexdigest()
+
+
+def _git(root: Path, *args: str) -> subprocess.Popen | None:
+    """``git -C root args``, started: several can run while this process does other work."""
+    try:
+        return subprocess.Popen(["git", "-C", str(root), *args], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    except OSError:
+        return None
+
+
+def _output(process: subprocess.Popen | None) -> str | None:
+    if process is None:
+        return None
+    out, _ = process.communicate()
+    return out.decode("utf-8", "surrogateescape") if process.returncode == 0 else None
+
+
+# ``git ls-files -s -z``: "<mode> <blob> <stage>\t<path>\0"; stage 0 means not in a merge conflict.
+_INDEX_ENTRY = re.compile(r"[0-7]+ ([0-9a-f]+) 0\t([^\0]*)\0")
+
+
+class GitIndex:
+    """Blob ids of the files under records/ that Git's index has and the work tree did not change.
+
+    The ``git`` commands start when this is made and run while the caller lists the files
+    (``git diff-files`` stats every file: a few tenths of a second for a big year).
+    ``blobs()`` is None where there is to be no cache: the root is not the top of a Git
+    work tree, or the cache folder is not ignored there (a run never leaves untracked files).
+    """
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.top = _git(root, "rev-parse", "--show-toplevel")
+        self.ignored = _git(root, "check-ignore", "-q", CACHE_DIR.as_posix())
+        self.listing = _git(root, "ls-files", "-s", "-z", "--", "records")
+        self.changed = _git(root, "diff-files", "--name-only", "-z", "--", "records")
+
+    def blobs(self) -> dict[str, str] | None:
+        top, ignored = _output(self.top), _output(self.ignored)
+        listing, changed = _output(self.listing), _output(self.changed)
+        if top is None or Path(top.strip()).resolve() != self.root.resolve() or ignored is None:
+            return None
+        if listing is None or changed is None:
+            return None
+        blobs = {path: blob for blob, path in _INDEX_ENTRY.findall(listing)}
+        for path in changed.split("\0"):
+            blobs.pop(path, None)
+        return blobs
+
+
+def file_keys(root: Path, paths: list[str], index: GitIndex | None = None) -> dict[str, str] | None:
+    """The content key of every readable path (its blob id from the index, or from hashing
+    the file), or None where there is to be no cache (see ``GitIndex``)."""
+    indexed = (index or GitIndex(root)).blobs()
+    if indexed is None:
+        return None
+    keys = {}
+    for path in paths:
+        key = indexed.get(path)
+        if key is None:
+            try:
+                key = blob_id((root / path).read_bytes())
+            except OSError:
+                continue  # unreadable: never cached, read (and reported) every time
+        keys[path] = key
+    return keys
+
+
+class _Shards:
+    """The cache shards of one run: loaded on first use, written back when they changed."""
+
+    def __init__(self, root: Path):
+        self.folder = root / CACHE_DIR
+        self.version = version_key()
+        self.loaded: dict[str, dict[str, tuple[str, Any]]] = {}
+        self.seen: dict[str, set[str]] = {}
+        self.dirty: set[str] = set()
+
+    def _file(self, shard: str) -> Path:
+        return self.folder / (hashlib.sha1(shard.encode()).hexdigest()[:24] + ".marshal")
+
+    def _entries(self, shard: str) -> dict[str, tuple[str, Any]]:
+        entries = self.loaded.get(shard)
+        if entries is None:
+            entries = self.loaded[shard] = self._load(shard)
+            self.seen.setdefault(shard, set())
+        return entries
+
+    def _load(self, shard: str) -> dict[str, tuple[str, Any]]:
+        try:
+            version, name, entries = marshal.loads(self._file(shard).read_bytes())
+        except (OSError, ValueError, EOFError, TypeError):
+            return {}  # missing or damaged: read the files again
+        if version != self.version or name != shard or not isinstance(entries, dict):
+            return {}
+        return entries
+
+    def get(self, path: str, key: str) -> Any | None:
+        shard, _, name = path.rpartition("/")
+        entry = self._entries(shard).get(name)
+        self.seen[shard].add(name)
+        if isinstance(entry, tuple) and len(entry) == 2 and entry[0] == key:
+            return entry[1]
+        return None
+
+    def put(self, path: str, key: str, payload: Any) -> None:
+        shard, _, name = path.rpartition("/")
+        self._entries(shard)[name] = (key, payload)
+        self.seen[shard].add(name)
+        self.dirty.add(shard)
+
+    def flush(self, shard: str) -> None:
+        """Done with a shard: write it if it changed or lost files (atomically, never failing a run), then let it go."""
+        entries = self.loaded.pop(shard, None)
+        if entries is None:
+            return
+        stale = set(entries) - self.seen.pop(shard, set())
+        if not stale and shard not in self.dirty:
+            return
+        for name in stale:
+            del entries[name]
+        target = self._file(shard)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            temporary = target.with_suffix(f".{os.getpid()}.tmp")
+            temporary.write_bytes(marshal.dumps((self.version, shard, entries)))
+            temporary.replace(target)
+        except OSError:
+            pass  # a read-only checkout still validates; it only reads again next time
+
+
+def _read_chunk(read: Reader, root: Path, items: list[Item]) -> bytes:
+    return marshal.dumps([read(root, path, kind) for path, kind in items])
+
+
+def _chunks(items: list[Item]) -> Iterator[list[Item]]:
+    it = iter(items)
+    while chunk := list(islice(it, CHUNK)):
+        yield chunk
+
+
+def _read_many(read: Reader, root: Path, items: list[Item], jobs: int) -> Iterator[Any]:
+    """Payloads of ``items`` in order; with ``jobs`` > 1, chunks go to that many worker processes."""
+    if jobs <= 1:
+        for path, kind in items:
+            yield read(root, path, kind)
+        return
+    # Workers start as copies of this process, whose cyclic collector may be paused (archive.collector_paused):
+    # a worker reads thousands of files and must collect its garbage.
+    with ProcessPoolExecutor(max_workers=jobs, initializer=gc.enable) as pool:
+        for result in pool.map(_read_chunk, *zip(*((read, root, chunk) for chunk in _chunks(items)))):
+            yield from marshal.loads(result)
+
+
+def default_jobs() -> int:
+    return max(1, min(os.cpu_count() or 1, 8))
+
+
+def read_all(root: Path, items: list[Item], read: Reader, *, prepare: Callable[[set[str]], None] | None = None,
+             jobs: int | None = None, use_cache: bool = True, index: GitIndex | None = None,
+             stats: LoadStats | None = None) -> Iterator[Any]:
+    """The payload of every item, in order: from the cache where the content key matches, else ``read``.
+
+    ``prepare`` is given the kinds of the files to read, before they are read (nothing
+    when all come from the cache); ``jobs`` None picks the number of processors when
+    there is enough to read, else 1; ``index`` is a ``GitIndex`` started earlier.
+    """
+    stats = stats if stats is not None else LoadStats()
+    stats.files = len(items)
+    keys = file_keys(root, [path for path, _ in items], index) if use_cache else None
+    shards = _Shards(root) if keys is not None else None
+    keys = keys or {}
+    cached: list[Any] = []
+    missing: list[Item] = []
+    for path, kind in items:
+        key = keys.get(path)
+        payload = shards.get(path, key) if shards is not None and key is not None else None
+        cached.append(payload)
+        if payload is None:
+            missing.append((path, kind))
+    stats.cached = len(items) - len(missing)
+    stats.read = len(missing)
+    if jobs is None:
+        jobs = default_jobs() if len(missing) >= PARALLEL_FROM else 1
+    stats.jobs = jobs
+    if prepare is not None and missing:
+        prepare({kind for _, kind in missing})
+    fresh = _read_many(read, root, missing, jobs)
+    last = {path.rpartition("/")[0]: n for n, (path, _) in enumerate(items)}  # each shard is written after its last file
+    for n, (path, _) in enumerate(items):
+        payload, cached[n] = cached[n], None  # held by the caller's records from now on, not twice
+        if payload is None:
+            payload = next(fresh)
+            key = keys.get(path)
+            if shards is not None and key is not None:
+                shards.put(path, key, payload)
+        shard = path.rpartition("/")[0]
+        if shards is not None and last[shard] == n:
+            shards.flush(shard)  # before yielding: the caller need not run the generator to its end
+        yield payload
