@@ -54,6 +54,7 @@ from generate_sample import (  # noqa: E402  (the sample generator's tables and 
     Letter,
     Trigger,
     Visit,
+    number_records,
     render_letter,
     render_visit,
 )
@@ -429,16 +430,7 @@ class BigYear:
     # ----- ids, odd files, output ------------------------------------------------------
 
     def assign_ids(self) -> None:
-        """HF-/FH-<day>-NNNN, numbered per day in time order."""
-        per_day: dict[str, int] = {}
-        for v in sorted(self.visits, key=lambda v: v.visited_at):
-            key = f"HF-{v.visited_at:%Y%m%d}"
-            per_day[key] = per_day.get(key, 0) + 1
-            v.id = f"{key}-{per_day[key]:04d}"
-        for x in sorted(self.letters, key=lambda x: x.received_at):
-            key = f"FH-{x.received_at:%Y%m%d}"
-            per_day[key] = per_day.get(key, 0) + 1
-            x.id = f"{key}-{per_day[key]:04d}"
+        number_records(self.visits, self.letters)
 
     def build(self) -> None:
         cards = int(self.visits_wanted * CARD_SHARE)

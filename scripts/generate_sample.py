@@ -681,6 +681,19 @@ def render_letter(x: Letter) -> str:
     return "\n".join(lines) + "\n"
 
 
+def number_records(visits: list[Visit], letters: list[Letter]) -> None:
+    """HF-/FH-<day>-NNNN, numbered per day in time order (stable for equal times)."""
+    per_day: dict[str, int] = {}
+    for v in sorted(visits, key=lambda v: v.visited_at):
+        key = f"HF-{v.visited_at:%Y%m%d}"
+        per_day[key] = per_day.get(key, 0) + 1
+        v.id = f"{key}-{per_day[key]:04d}"
+    for x in sorted(letters, key=lambda x: x.received_at):
+        key = f"FH-{x.received_at:%Y%m%d}"
+        per_day[key] = per_day.get(key, 0) + 1
+        x.id = f"{key}-{per_day[key]:04d}"
+
+
 # --------------------------------------------------------------------------- #
 # The generator
 # --------------------------------------------------------------------------- #
@@ -1013,16 +1026,7 @@ class SampleBuilder:
     # ----- ids and files ----------------------------------------------------------
 
     def assign_ids(self) -> None:
-        """HF-/FH-<day>-NNNN, numbered per day in time order (stable for equal times)."""
-        per_day: dict[str, int] = {}
-        for v in sorted(self.visits, key=lambda v: v.visited_at):
-            key = f"HF-{v.visited_at:%Y%m%d}"
-            per_day[key] = per_day.get(key, 0) + 1
-            v.id = f"{key}-{per_day[key]:04d}"
-        for x in sorted(self.letters, key=lambda x: x.received_at):
-            key = f"FH-{x.received_at:%Y%m%d}"
-            per_day[key] = per_day.get(key, 0) + 1
-            x.id = f"{key}-{per_day[key]:04d}"
+        number_records(self.visits, self.letters)
 
     def build(self) -> None:
         self.gen_business()
