@@ -395,6 +395,12 @@ class Sample:
     source: RecordFile = field(repr=False)
 
 
+def _year_month(text: str) -> tuple[int, int]:
+    """``2026-10`` (schema-checked) → (2026, 10)."""
+    year, month = text.split("-")
+    return int(year), int(month)
+
+
 def build_register(source: RecordFile) -> list[RegisteredCustomer]:
     return [
         RegisteredCustomer(
@@ -425,7 +431,7 @@ def build_plan(source: RecordFile) -> Plan:
 
 def build_round(source: RecordFile) -> CardRound:
     data = source.data
-    year, month = (int(x) for x in data["month"].split("-"))
+    year, month = _year_month(data["month"])
     return CardRound(
         id=data["id"],
         year=year,
@@ -441,7 +447,7 @@ def build_round(source: RecordFile) -> CardRound:
 
 def build_sample(source: RecordFile) -> Sample:
     data = source.data
-    year, month = (int(x) for x in data["month"].split("-"))
+    year, month = _year_month(data["month"])
     return Sample(
         year=year,
         month=month,
@@ -489,7 +495,7 @@ class Decisions:
 
 def build_submission(source: RecordFile) -> Submission:
     data = source.data
-    year, month = (int(x) for x in data["month"].split("-"))
+    year, month = _year_month(data["month"])
     return Submission(
         unit=data["unit"],
         year=year,
@@ -504,7 +510,7 @@ def build_submission(source: RecordFile) -> Submission:
 
 def build_decisions(source: RecordFile) -> Decisions:
     data = source.data
-    year, month = (int(x) for x in data["month"].split("-"))
+    year, month = _year_month(data["month"])
     return Decisions(
         year=year,
         month=month,
