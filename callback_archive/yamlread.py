@@ -73,15 +73,6 @@ class ParsedYaml:
     lines: dict[str, int] = field(default_factory=dict)
     problems: list[YamlProblem] = field(default_factory=list)
 
-    def line_of(self, path: str) -> int:
-        """The line of ``path`` (``customer.account``, ``topics.0``) or of its nearest parent."""
-        while path:
-            line = self.lines.get(path)
-            if line is not None:
-                return line
-            path = path.rpartition(".")[0]
-        return self.lines.get("", 1)
-
 
 def _join(parent: str, key: str) -> str:
     return f"{parent}.{key}" if parent else key
