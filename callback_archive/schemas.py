@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import difflib
 import json
 from dataclasses import dataclass
@@ -10,7 +9,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import fastjsonschema
+import jsonschema_rs
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
@@ -68,13 +67,12 @@ def describe_allowed(schema: dict[str, Any], values: list[Any]) -> str:
 class RecordSchema:
     """One kind's schema: validates a parsed document and explains every error in Chinese.
 
-    Most files are valid, so a fastjsonschema validator compiled from the same schema
-    (about ten times faster) answers first; only a document it rejects goes through
-    python-jsonschema, whose errors carry what the Chinese messages need. fastjsonschema
-    implements draft 2020-12's keywords that these schemas use as draft 07 does (``$ref``
-    to ``$defs``, if/then, const, not, enum, pattern, uniqueItems, exclusiveMinimum …) and
-    is stricter where it differs (``$`` in a pattern means end of text), so a document it
-    accepts is one python-jsonschema accepts: tests/test_fast_schema.py holds it to that.
+    Most files are valid, so a validator compiled by jsonschema-rs from the same schema
+    (3 µs a visit, python-jsonschema 40 µs) answers first; only a document it rejects
+    goes through python-jsonschema, whose errors carry what the Chinese messages need.
+    It implements draft 2020-12 and is stricter where the two differ (``$`` in a pattern
+    means end of text; infinities and non-text keys are refused), so a document it accepts
+    is one python-jsonschema accepts: tests/test_fast_schema.py holds it to that.
     """
 
     def __init__(self, kind: str, schema: dict[str, Any]):
@@ -82,7 +80,7 @@ class RecordSchema:
         self.kind = kind
         self.schema = schema
         self.validator = Draft202012Validator(schema)
-        self.fast = fastjsonschema.compile(copy.deepcopy(schema))  # it rewrites $ref in place
+        self.fast = jsonschema_rs.Draft202012Validator(schema)
         self.titles = self._collect_titles(schema, "")
 
     def _collect_titles(self, schema: dict[str, Any], prefix: str) -> dict[str, str]:
@@ -114,10 +112,9 @@ class RecordSchema:
     def is_valid(self, data: Any) -> bool:
         """The fast check alone; False may still be valid (then ``problems`` is empty)."""
         try:
-            self.fast(data)
-        except fastjsonschema.JsonSchemaException:
+            return self.fast.is_valid(data)
+        except ValueError:  # a value JSON has no place for (a non-text key): python-jsonschema explains
             return False
-        return True
 
     def problems(self, data: Any) -> list[SchemaProblem]:
         """Every violation of the schema, each explained with how to fix it."""

@@ -1,4 +1,4 @@
-"""The fast schema check (fastjsonschema) agrees with python-jsonschema, so that skipping the latter for
+"""The fast schema check (jsonschema-rs) agrees with python-jsonschema, so that skipping the latter for
 files the former accepts never hides an error: every example, every file of the sample archive, orders
 rows, and each of those documents spoiled one field at a time."""
 
