@@ -3,14 +3,26 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 from datetime import datetime
 from pathlib import Path
-from typing import NoReturn
+from typing import Callable, NoReturn
 
 from .timeutil import BEIJING, parse_time
 
 CODE_ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_command(main: Callable[[], int]) -> NoReturn:
+    """Run a script's ``main`` and exit with its status, the cyclic garbage collector off throughout.
+
+    A command over a big archive makes millions of long-lived objects and next to no garbage
+    cycles; turning the collector back on after loading (``archive.collector_paused``) would walk
+    them all once more, 1.5–3 s at 200,000 records, just before the process ends anyway.
+    """
+    gc.disable()
+    sys.exit(main())
 
 
 class UsageError(Exception):

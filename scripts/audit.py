@@ -7,6 +7,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from callback_archive.audit_cli import main  # noqa: E402
+from callback_archive.cli import run_command  # noqa: E402
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run_command(main)
