@@ -40,15 +40,10 @@ class CallbackCase:
     deadline: Deadline | None
     attempts: list[Visit] = field(default_factory=list)
     order_row: Order | None = None  # the imported work order, when its month's orders are in the archive
-
-    @property
-    def reached(self) -> Visit | None:
-        """The first attempt that reached the customer: the callback itself."""
-        return next((v for v in self.attempts if v.reached), None)
-
-    @property
-    def failed(self) -> list[Visit]:
-        return [v for v in self.attempts if not v.reached]
+    # Set by build_cases once the attempts are complete (a big year asks a million times):
+    # the first attempt that reached the customer, i.e. the callback itself, and the failed ones.
+    reached: Visit | None = field(default=None, init=False)
+    failed: list[Visit] = field(default_factory=list, init=False)
 
     def state(self, as_of: datetime, policy: Policy) -> State:
         reached = self.reached
@@ -101,6 +96,9 @@ def build_cases(visits: list[Visit], orders: list[Order], rules: DeadlineRules) 
             case.trigger = Trigger(case.order, case.trigger.kind, case.trigger.archived_at, visit.trigger.disaster)
             case.deadline = rules.for_trigger(case.trigger, case.unit, visit.customer.groups)
         case.attempts.append(visit)
+    for case in cases.values():
+        case.reached = next((v for v in case.attempts if v.reached), None)
+        case.failed = [v for v in case.attempts if not v.reached]
     return list(cases.values())
 
 

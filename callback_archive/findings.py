@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any, Literal
 
 Severity = Literal["error", "warning"]
@@ -132,7 +132,8 @@ class Finding:
     message: str
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return {"file": self.file, "line": self.line, "severity": self.severity, "article": self.article,
+                "record": self.record, "code": self.code, "message": self.message}
 
     @property
     def sort_key(self) -> tuple[str, int, str]:

@@ -17,6 +17,7 @@ import json
 import os
 import re
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from datetime import datetime
 from pathlib import Path
 
@@ -107,17 +108,24 @@ class History:
     commits: list[Commit] = field(default_factory=list)
     shallow: bool = False
     scanned: int = 0
-    landings: dict[str, Commit] = field(init=False, repr=False)
-    _touching: dict[str, list[Commit]] = field(init=False, repr=False)
 
-    def __post_init__(self) -> None:
-        self.landings = {}
-        self._touching = {}
+    # Indexes made on first use: a command cuts the history at "now" (``until``) and uses only the cut.
+    @cached_property
+    def landings(self) -> dict[str, Commit]:
+        landings: dict[str, Commit] = {}
         for commit in self.commits:
             for status, path in commit.changes:
-                self._touching.setdefault(path, []).append(commit)
                 if status == "A":
-                    self.landings.setdefault(path, commit)
+                    landings.setdefault(path, commit)
+        return landings
+
+    @cached_property
+    def _touching(self) -> dict[str, list[Commit]]:
+        touching: dict[str, list[Commit]] = {}
+        for commit in self.commits:
+            for _, path in commit.changes:
+                touching.setdefault(path, []).append(commit)
+        return touching
 
     def landing(self, path: str) -> Commit | None:
         """The commit that first brought ``path`` onto main, or None if it is not there (yet)."""

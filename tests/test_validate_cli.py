@@ -141,3 +141,12 @@ def test_json_format_is_the_documented_document(archive):
     [f] = document["findings"]
     assert set(f) == {"file", "line", "severity", "article", "record", "code", "message"}
     assert document["summary"] == {"files": 3, "errors": 1, "warnings": 0, "as_of": "2026-11-26 09:00"}
+
+
+def test_a_finding_as_a_dict_has_every_field_in_order():
+    from dataclasses import asdict
+
+    from callback_archive.findings import finding
+
+    item = finding("id-duplicate", "records/x.yaml", 3, "消息", record="HF-20261101-0001")
+    assert list(item.as_dict().items()) == list(asdict(item).items())

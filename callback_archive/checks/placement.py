@@ -106,13 +106,13 @@ def _start_field(source) -> tuple[str, str]:
 def check_folders(archive, context) -> Iterable[Finding]:
     """records/<kind>/<unit>/<YYYY>/<MM>/<id>.yaml, the month being that of the start event."""
     for source, record_id, unit, record in _placed(archive):
-        parts = source.path.split("/")
         path, start = _start(source, record)
         if unit is None or start is None:
             continue
         expected = f"records/{_FOLDER_WORD[source.kind]}/{unit}/{start.year:04d}/{start.month:02d}/"
-        actual = "/".join(parts[:-1]) + "/"
+        actual = source.path[: source.path.rfind("/") + 1]
         if actual != expected:
+            parts = source.path.split("/")
             yield finding(
                 "path-wrong-folder",
                 source.path,
