@@ -93,7 +93,7 @@ def plain_value(value: str) -> tuple[Any, str | None]:
         return False, None
     if value in _YAML11_BOOL:
         return value, "yaml-ambiguous-bool"
-    if value[0] not in _NUMBER_START:
+    if value[0] not in _NUMBER_START or " " in value:  # no way of writing a number has a space
         return value, None
     digits = value.lstrip("+-")
     if len(digits) > 1 and digits[0] == "0" and digits.isdigit():
@@ -232,8 +232,8 @@ def _read_document(parser: Any) -> ParsedYaml:
 # anything else (comments, flow mappings, block scalars, escapes, tabs, odd characters, anything
 # YAML 1.1 reads differently, anything invalid) is left to libyaml.
 _OUTSIDE_LAYOUT = re.compile(r"[^\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]")
-_KEY_LINE = re.compile(r"( *)([A-Za-z_][A-Za-z0-9_]*):(?: +(.*))?\Z")
-_ITEM_LINE = re.compile(r"( *)- +(.*)\Z")
+# One line of the layout, with trailing spaces: ``key:``, ``key: value`` or ``- item`` (blank lines are not).
+_LINE = re.compile(r"^( *)(?:([A-Za-z_][A-Za-z0-9_]*):(?: +([^\n]*[^ \n]))?|- +([^\n]*[^ \n])) *$", re.MULTILINE)
 _PLAIN_START_REFUSED = frozenset("-?:,[]{}#&*!|>'\"%@`")
 _FLOW_ITEM_REFUSED = re.compile(r"[\[\]{}#\"':]")
 
@@ -281,19 +281,12 @@ def _simple_value(text: str, path: str, number: int, lines: dict[str, int]) -> A
 
 class _SimpleReader:
     def __init__(self, text: str):
-        self.rows = []  # (line number, indent, key or None for a list item, value text or None)
-        for number, line in enumerate(text.split("\n"), 1):
-            line = line.rstrip(" ")
-            if not line:
-                continue
-            match = _KEY_LINE.match(line)
-            if match:
-                self.rows.append((number, len(match[1]), match[2], match[3]))
-                continue
-            match = _ITEM_LINE.match(line)
-            if not match:
-                raise _OutsideLayout
-            self.rows.append((number, len(match[1]), None, match[2]))
+        found = _LINE.findall(text)
+        if len(found) != text.count("\n") + (not text.endswith("\n")):
+            raise _OutsideLayout  # a line of another kind, or a blank line
+        # (line number, indent, key or None for a list item, value text or None)
+        self.rows = [(number, len(indent), key or None, (value or None) if key else item)
+                     for number, (indent, key, value, item) in enumerate(found, 1)]
         self.lines: dict[str, int] = {"": 1}
         self.at = 0
 
@@ -333,6 +326,8 @@ class _SimpleReader:
             child = f"{path}.{len(result)}"
             self.lines[child] = number
             self.at += 1
+            if not text:
+                raise _OutsideLayout  # "- " alone: an empty item
             result.append(_simple_scalar(text))
         return result
 

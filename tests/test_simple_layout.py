@@ -101,7 +101,7 @@ def test_spoilt_files_read_the_same():
 
 @pytest.mark.parametrize("text, data", [
     ("a: 1\nb:\n  c: [x, z]\n  d:\n  - '1'\n  - \"2\"\ne:\n", {"a": 1, "b": {"c": ["x", "z"], "d": ["1", "2"]}, "e": None}),
-    ("a: 0.4\n\n\nb: -2\nc: 2026-11-03 10:20\n", {"a": 0.4, "b": -2, "c": "2026-11-03 10:20"}),
+    ("a: 0.4\nb: -2   \nc: 2026-11-03 10:20", {"a": 0.4, "b": -2, "c": "2026-11-03 10:20"}),
 ])
 def test_simple_layouts_are_read(text, data):
     simple = read_simple_layout(text)
