@@ -26,6 +26,7 @@ import os
 import re
 import subprocess
 import sys
+from collections import deque
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import cache
@@ -39,6 +40,7 @@ FORMAT = 1
 READER_MODULES = ("archive", "cache", "findings", "model", "orders", "schemas", "timeutil", "yamlread")
 CHUNK = 500  # files per task sent to a worker: large enough that sending it costs little
 PARALLEL_FROM = 2000  # fewer files than this are read in this process: starting workers costs more
+IN_FLIGHT = 3  # chunks given to each worker ahead of the one this process is waiting for
 
 Item = tuple[str, str]  # (path relative to the root, file kind)
 Reader = Callable[[Path, str, str], Any]  # (root, relpath, kind) -> a marshal-able payload
@@ -224,7 +226,14 @@ def _read_many(read: Reader, root: Path, items: list[Item], jobs: int) -> Iterat
     # Workers start as copies of this process, whose cyclic collector may be paused (archive.collector_paused):
     # a worker reads thousands of files and must collect its garbage.
     with ProcessPoolExecutor(max_workers=jobs, initializer=gc.enable) as pool:
-        for result in pool.map(_read_chunk, *zip(*((read, root, chunk) for chunk in _chunks(items)))):
+        # A few chunks in flight per worker: results never pile up when this process takes them slower than they come.
+        chunks = _chunks(items)
+        pending = deque(pool.submit(_read_chunk, read, root, chunk) for chunk in islice(chunks, IN_FLIGHT * jobs))
+        while pending:
+            result = pending.popleft().result()
+            following = next(chunks, None)
+            if following is not None:
+                pending.append(pool.submit(_read_chunk, read, root, following))
             yield from marshal.loads(result)
 
 
