@@ -120,8 +120,7 @@ def check_against_base(archive, context) -> Iterable[Finding]:
     changes = [(fields[i][:1], fields[i + 1]) for i in range(0, len(fields) - 1, 2) if is_record_path(fields[i + 1])]
     files = {f.path: f for f in archive.files}
     on_disk = set(archive.paths)
-    # A record gone from its place and a file of the same name (its id) elsewhere: moved, tracked or not.
-    by_name = {PurePosixPath(path).name: path for path in on_disk if is_record_path(path)}
+    by_name: dict[str, str] | None = None
     for status, path in changes:
         if status == "A":
             continue
@@ -130,7 +129,9 @@ def check_against_base(archive, context) -> Iterable[Finding]:
                 old_text = repo.git.show(f"{base}:{path}", strip_newline_in_stdout=False)
                 yield from compare_record(old_text, files[path], base)
             continue
-        yield from _gone(path, by_name.get(PurePosixPath(path).name), base, files)
+        if by_name is None:  # only when a record is gone: a file of the same name (its id) elsewhere means moved
+            by_name = {p.rpartition("/")[2]: p for p in on_disk if is_record_path(p)}
+        yield from _gone(path, by_name.get(path.rpartition("/")[2]), base, files)
 
 
 def _gone(path: str, moved_to: str | None, base: str, files: dict[str, RecordFile]) -> Iterator[Finding]:
