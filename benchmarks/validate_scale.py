@@ -115,7 +115,7 @@ def run(command: list[str], cwd: Path = REPO, env: dict[str, str] | None = None)
     sampler.join()
     after = resource.getrusage(resource.RUSAGE_CHILDREN)  # waited-for descendants: the validator and its workers
     cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
-    stats = next((line for line in err.decode("utf-8", "replace").splitlines() if line.startswith("读取统计")), "")
+    stats = "\n".join(line for line in err.decode("utf-8", "replace").splitlines() if line.startswith(("读取统计", "用时")))
     if process.returncode not in (0, 1):
         raise SystemExit(f"命令失败（{process.returncode}）：{' '.join(command)}\n{err.decode('utf-8', 'replace')[-2000:]}")
     return Run(wall, cpu, peak / 1024, out, stats, process.returncode)
@@ -250,8 +250,9 @@ def report(figures: Figures) -> None:
     print(_row(f"合并请求（改 {PR_CHANGED} 增 {PR_ADDED}，--base）", pr, "pr", "秒"))
     print(_row("  处理器时间", _median(figures.pr, "cpu"), None, "秒"))
     print(_row("峰值内存（进程树）", peak, "memory", "MB"))
-    print(f"  缓存（无改动）：{figures.warm[-1].stats.removeprefix('读取统计：')}")
-    print(f"  合并请求：{figures.pr[-1].stats.removeprefix('读取统计：')}")
+    for label, run in (("缓存（无改动）", figures.warm[-1]), ("合并请求", figures.pr[-1])):
+        for line in run.stats.splitlines():
+            print(f"  {label}" + (line if line.startswith("用时") else f"：{line.removeprefix('读取统计：')}"))
     for name, ok in figures.checks.items():
         print(f"  {name}：{'是' if ok else '否（有差异！）'}")
     if figures.site:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import time
 from pathlib import Path
 
 from .archive import CONFIG_FILES, collector_paused, load_archive
@@ -70,6 +71,7 @@ def _within(finding: Finding, prefixes: list[str]) -> bool:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    started = time.perf_counter()
     try:
         root = resolve_root(args.root)
         as_of = resolve_as_of(args.as_of)
@@ -80,21 +82,26 @@ def main(argv: list[str] | None = None) -> int:
     except UsageError as exc:
         print(f"validate.py：错误：{exc}", file=sys.stderr)
         return 2
+    seconds = {"Git 历史": time.perf_counter() - started}
     with collector_paused():
         archive = load_archive(root, jobs=args.jobs, use_cache=not args.no_cache)
+        seconds["读取档案"] = time.perf_counter() - started - sum(seconds.values())
         archive.history = history.until(as_of) if history is not None else None  # cut once: a big history is costly to cut
         findings = run_checks(archive, Context(as_of=as_of, history=archive.history, base=args.base))
+        seconds["检查"] = time.perf_counter() - started - sum(seconds.values())
         if prefixes:
             findings = [f for f in findings if _within(f, prefixes)]
             files = sum(1 for p in archive.paths if any(not q or p == q or p.startswith(q + "/") for q in prefixes))
         else:
             files = len(archive.paths)
         REPORTERS[args.format](findings, Summary.of(findings, files, format_time(as_of)), sys.stdout)
+        seconds["输出"] = time.perf_counter() - started - sum(seconds.values())
     if args.stats:
         loaded = archive.load_stats
         rate = f"{loaded.cached / loaded.files:.1%}" if loaded.files else "—"
         print(f"读取统计：文件 {loaded.files} 个，来自缓存 {loaded.cached} 个（命中率 {rate}），"
               f"重新读取 {loaded.read} 个，{loaded.jobs} 个进程。", file=sys.stderr)
+        print("用时：" + "，".join(f"{what} {spent:.2f} 秒" for what, spent in seconds.items()) + "。", file=sys.stderr)
     if any(f.severity == "error" and f.file in CONFIG_FILES for f in findings):
         return 2
     return 1 if any(f.severity == "error" for f in findings) else 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 
 import pytest
@@ -33,6 +34,7 @@ def test_a_second_run_reads_nothing_again_and_says_the_same(repo):
     second = validate(repo)
     assert (repo / SHARDS).is_dir()
     assert "重新读取 0 个" in second.stderr and "命中率 100.0%" in second.stderr
+    assert re.search(r"用时：Git 历史 [0-9.]+ 秒，读取档案 [0-9.]+ 秒，检查 [0-9.]+ 秒，输出 [0-9.]+ 秒。", second.stderr)
     assert second.stdout == first.stdout and second.status == first.status
     assert any(f["code"] == "callback-late" for f in second.findings)
 
