@@ -36,6 +36,9 @@ from .data import SiteData
 LETTER_STATES = {**STATE_LABELS, "pending": "待复函", "overdue": "逾期未复函"}
 PART_BYTES = 1_000_000  # Markdown per archive page: the built page stays well under 2 MB
 LOOKUP_DIR = "archive/lookup"
+# Plain record blocks (raw HTML, no Markdown in them) between these lines: any Markdown processor passes them
+# through as raw HTML, and the MkDocs hook hands them past Python-Markdown altogether (hooks/generate_pages.py).
+RAW_OPEN, RAW_CLOSE = "<!-- ca:html -->", "<!-- /ca:html -->"
 _ARTICLE_SUFFIX = re.compile(r"（第[^）]*条）$")
 _TIME_KEYS = {"archived_at", "visited_at", "received_at", "replied_at", "at"}
 
@@ -273,6 +276,24 @@ class RecordBlocks:
         return self._block(anchor, state, head, fields, letter.source.path, page)
 
 
+def raw_regions(blocks: list[str]) -> list[str]:
+    """The blocks with each run of plain HTML ones wrapped in ``RAW_OPEN``/``RAW_CLOSE``; a block carrying Markdown
+    (a record's findings) stays outside, for Python-Markdown to render its links."""
+    out: list[str] = []
+    run: list[str] = []
+    for block in blocks:
+        if 'markdown="1"' in block[:200]:
+            if run:
+                out.append(f"{RAW_OPEN}\n" + "\n".join(run) + f"{RAW_CLOSE}\n")
+                run = []
+            out.append(block)
+        else:
+            run.append(block)
+    if run:
+        out.append(f"{RAW_OPEN}\n" + "\n".join(run) + f"{RAW_CLOSE}\n")
+    return out
+
+
 class Anchors:
     """Unique anchors per page: a duplicated id (an error the validator reports) gets ``-2``, ``-3`` …"""
 
@@ -395,7 +416,7 @@ def _unit_month(site: SiteData, blocks: RecordBlocks, anchors: Anchors, month: s
                 rules = sorted(section.rules, key=lambda r: (article_number(r[0]), r[1]))
                 body.append("时限：" + "；".join(f"{escape_text(rule)}（{article_link(article, page)}）"
                                                for article, rule in rules) + "。\n")
-            body += section.blocks
+            body += raw_regions(section.blocks)
         pages[page] = (
             f"{front_matter(search=False, wide=True)}# {escape_text(title)}\n\n"
             f"[回访档案]({rel(page, 'archive/index.md')}) › [{month_words(month)}]"

@@ -18,7 +18,7 @@ from ..report_markdown import code, escape_text, link_articles, render_index, re
 from ..report_xlsx import write_workbook
 from .common import article_link, front_matter, rel
 from .data import SiteData
-from .records import LETTER_STATES, Anchors, RecordBlocks, all_letters, month_words
+from .records import LETTER_STATES, Anchors, RecordBlocks, all_letters, month_words, raw_regions
 
 ORIGINALS = {"incoming": "来函", "reply": "回函"}
 OTHER_ROWS = 500  # findings outside records listed on the results page; the rest are counted
@@ -91,7 +91,7 @@ def letters_pages(site: SiteData, blocks: RecordBlocks, anchors: Anchors) -> dic
         lines.append("")
         for letter, anchor in anchored:
             site.places.setdefault(letter.id, page)
-            lines.append(blocks.letter(letter, page, anchor))
+        lines += raw_regions([blocks.letter(letter, page, anchor) for letter, anchor in anchored])
         pages[page] = "\n".join(lines) + "\n"
     lines = [front_matter(wide=True) + "# 函复", "", link_articles(escape_text(
         "人大代表、政协委员、新闻媒体等重点客户的来函由营销部函复：投诉 5 个工作日、举报 10 个工作日内复函并建立档案；"
