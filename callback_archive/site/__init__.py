@@ -11,6 +11,7 @@ from concurrent.futures import Future
 from datetime import datetime
 from pathlib import Path
 
+from ..archive import collector_paused
 from .data import load_site_data
 from .overview import charts_page, dashboard
 from .records import Anchors, RecordBlocks, archive_pages, lookup_files
@@ -41,7 +42,16 @@ def site_pages(root: Path, as_of: datetime) -> dict[str, str | bytes]:
 
 def site_files(root: Path, as_of: datetime) -> tuple[dict[str, str | bytes], dict[str, Future]]:
     """``site_pages`` in two parts: what is made here, and the files (the workbooks) still being made by a
-    worker process; the MkDocs hook renders the pages meanwhile and writes those files at the end."""
+    worker process; the MkDocs hook renders the pages meanwhile and writes those files at the end.
+
+    The cyclic garbage collector waits meanwhile, as when validating (``collector_paused``): a big year's pages
+    are made of millions of small objects and hardly any cycles, and it would walk the whole archive again and
+    again (half the time of the lookup files)."""
+    with collector_paused():
+        return _site_files(root, as_of)
+
+
+def _site_files(root: Path, as_of: datetime) -> tuple[dict[str, str | bytes], dict[str, Future]]:
     site = load_site_data(root, as_of)
     if not site.usable:
         return {page: f"# {title}\n\n!!! warning \"无法生成\"\n\n    policy.yaml 缺失或有误，无法计算时限和统计："

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import math
 import tempfile
 from collections import Counter, defaultdict
@@ -47,7 +48,7 @@ def start_workbooks(site: SiteData) -> dict[str, Future]:
     twelve workbooks take as long as all the pages. The summaries are sent to the worker (a few MB each)."""
     if not site.summaries:
         return {}
-    pool = ProcessPoolExecutor(max_workers=1)
+    pool = ProcessPoolExecutor(max_workers=1, initializer=gc.enable)  # a copy of this process, whose collector may wait
     try:
         return {workbook_path(month): pool.submit(workbook_bytes, summary) for month, summary in site.summaries.items()}
     finally:
