@@ -1,8 +1,8 @@
 """Pages of the archive site that are generated from the repository and never committed.
 
-The MkDocs hook only wires ``generated_pages`` into the build; ``write_pages`` and the
-command line write the same pages into a folder, so another site generator can use them
-with nothing but a configuration change.
+The MkDocs hook only wires ``generated_files`` (``generated_pages`` once the workbooks are
+made) into the build; ``write_pages`` and the command line write the same pages into a
+folder, so another site generator can use them with nothing but a configuration change.
 
     python -m callback_archive.sitegen --out DIR [--as-of 2026-11-26T09:00]
 """
@@ -12,12 +12,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
+from concurrent.futures import Future
 from datetime import datetime
 from pathlib import Path
 
 from callback_archive.guide import render_codes_page
 from callback_archive.schema_docs import render_schema_markdown
-from callback_archive.site import site_pages
+from callback_archive.site import site_files
 from callback_archive.timeutil import BEIJING, parse_time
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -86,9 +87,16 @@ def site_as_of(text: str | None = None) -> datetime:
 
 def generated_pages(root: Path, as_of: datetime | None = None) -> dict[str, str | bytes]:
     """Site-relative path → Markdown (or the bytes of a file) for everything generated from ``root``."""
+    pages, later = generated_files(root, as_of)
+    return {**pages, **{path: future.result() for path, future in later.items()}}
+
+
+def generated_files(root: Path, as_of: datetime | None = None) -> tuple[dict[str, str | bytes], dict[str, Future]]:
+    """``generated_pages`` in two parts: what is ready, and files (the workbooks) a worker process is still making."""
     pages: dict[str, str | bytes] = {"fields.md": render_fields_page(root), "codes.md": render_codes_page()}
-    pages.update(site_pages(root, as_of or site_as_of()))
-    return pages
+    ready, later = site_files(root, as_of or site_as_of())
+    pages.update(ready)
+    return pages, later
 
 
 def write_pages(root: Path, out_dir: Path, as_of: datetime | None = None) -> list[Path]:

@@ -266,3 +266,15 @@ def test_chinese_search_finds_the_sections_that_contain_the_words(site: Path, tm
     for query in queries:
         if containing[query]:
             assert containing[query] & set(hits[query]), f"搜索“{query}”没有找到含有它的章节"
+
+
+def test_workbooks_made_by_the_worker_are_in_the_built_site(site: Path) -> None:
+    """The hook writes the workbooks after the pages (a worker process makes them meanwhile): every month's is there,
+    byte for byte what ``generated_pages`` gives."""
+    from callback_archive.timeutil import parse_time
+
+    pages = sitegen.generated_pages(REPO, parse_time(AS_OF))
+    workbooks = {path: content for path, content in pages.items() if path.endswith(".xlsx")}
+    assert workbooks
+    for path, content in workbooks.items():
+        assert (site / path).read_bytes() == content, path

@@ -43,9 +43,14 @@ def article_link(article: str, page: str) -> str:
         return escape_text(article)
 
 
+# What str.splitlines breaks at: text without any of these is escaped in one step (most values are).
+_LINE_BREAK = re.compile("[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+
+
 def h(text: object) -> str:
     """Text for raw HTML: escaped, line breaks kept as ``<br>``."""
-    return "<br>".join(html.escape(str(text)).splitlines())
+    text = html.escape(str(text))
+    return "<br>".join(text.splitlines()) if _LINE_BREAK.search(text) else text
 
 
 def front_matter(*, search: bool = True, wide: bool = False) -> str:

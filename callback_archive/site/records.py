@@ -15,6 +15,7 @@ import json
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from ..articles import article_number
@@ -36,6 +37,9 @@ from .data import SiteData
 LETTER_STATES = {**STATE_LABELS, "pending": "待复函", "overdue": "逾期未复函"}
 PART_BYTES = 1_000_000  # Markdown per archive page: the built page stays well under 2 MB
 LOOKUP_DIR = "archive/lookup"
+# Plain record blocks (raw HTML, no Markdown in them) between these lines: any Markdown processor passes them
+# through as raw HTML, and the MkDocs hook hands them past Python-Markdown altogether (hooks/generate_pages.py).
+RAW_OPEN, RAW_CLOSE = "<!-- ca:html -->", "<!-- /ca:html -->"
 _ARTICLE_SUFFIX = re.compile(r"（第[^）]*条）$")
 _TIME_KEYS = {"archived_at", "visited_at", "received_at", "replied_at", "at"}
 
@@ -74,6 +78,7 @@ class RecordBlocks:
         self.site = site
         self.schemas = {"letter": load_schema("letter").schema}
         self.titles = {"letter": self._titles("letter")}
+        self._commits: dict[str, tuple[str, str, dict[str, str]]] = {}  # sha → time, how and by whom, statuses
 
     def _resolve(self, kind: str, sub: dict[str, Any]) -> dict[str, Any]:
         ref = sub.get("$ref", "")
@@ -189,10 +194,15 @@ class RecordBlocks:
             return None
         parts = []
         for commit in history.commits_of(path):
-            status = next((s for s, p in commit.changes if p == path), "M")
-            via = (f"合并请求 #{commit.pull_request}" if commit.pull_request
-                   else "合并提交" if commit.is_merge else "直接提交")
-            parts.append(f"{format_time(commit.time)} {STATUS_WORDS.get(status, status)}（{via}，{commit.author}）")
+            known = self._commits.get(commit.sha)
+            if known is None:
+                via = (f"合并请求 #{commit.pull_request}" if commit.pull_request
+                       else "合并提交" if commit.is_merge else "直接提交")
+                statuses = {p: s for s, p in reversed(commit.changes)}  # a path's first status in the commit
+                known = self._commits[commit.sha] = (format_time(commit.time), f"（{via}，{commit.author}）", statuses)
+            time, via, statuses = known
+            status = statuses.get(path, "M")
+            parts.append(f"{time} {STATUS_WORDS.get(status, status)}{via}")
         return "；".join(parts) or "尚未合并到 main"
 
     def _findings(self, path: str, page: str) -> list[str]:
@@ -271,6 +281,24 @@ class RecordBlocks:
         if deadline is not None:
             fields.append(("复函时限", self._deadline_text(deadline, None, rule=True)))
         return self._block(anchor, state, head, fields, letter.source.path, page)
+
+
+def raw_regions(blocks: list[str]) -> list[str]:
+    """The blocks with each run of plain HTML ones wrapped in ``RAW_OPEN``/``RAW_CLOSE``; a block carrying Markdown
+    (a record's findings) stays outside, for Python-Markdown to render its links."""
+    out: list[str] = []
+    run: list[str] = []
+    for block in blocks:
+        if 'markdown="1"' in block[:200]:
+            if run:
+                out.append(f"{RAW_OPEN}\n" + "\n".join(run) + f"{RAW_CLOSE}\n")
+                run = []
+            out.append(block)
+        else:
+            run.append(block)
+    if run:
+        out.append(f"{RAW_OPEN}\n" + "\n".join(run) + f"{RAW_CLOSE}\n")
+    return out
 
 
 class Anchors:
@@ -395,7 +423,7 @@ def _unit_month(site: SiteData, blocks: RecordBlocks, anchors: Anchors, month: s
                 rules = sorted(section.rules, key=lambda r: (article_number(r[0]), r[1]))
                 body.append("时限：" + "；".join(f"{escape_text(rule)}（{article_link(article, page)}）"
                                                for article, rule in rules) + "。\n")
-            body += section.blocks
+            body += raw_regions(section.blocks)
         pages[page] = (
             f"{front_matter(search=False, wide=True)}# {escape_text(title)}\n\n"
             f"[回访档案]({rel(page, 'archive/index.md')}) › [{month_words(month)}]"
@@ -468,7 +496,11 @@ def _archive_index(site: SiteData, months: list[str], units: list[str],
 
 def shard(key: str) -> str:
     """The lookup file of a key: its last two characters (the same rule as lookup.js)."""
-    tail = key[-2:]
+    return _shard_of_tail(key[-2:])
+
+
+@cache
+def _shard_of_tail(tail: str) -> str:
     return tail if len(tail) == 2 and tail.isascii() and tail.isalnum() and tail == tail.upper() else "__"
 
 
@@ -477,24 +509,32 @@ def lookup_files(site: SiteData) -> dict[str, str]:
     page_ids: dict[str, int] = {}
     pages: list[list[str]] = []
     shards: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
+    places = site.places
 
-    def add(key: str, record: str, what: str) -> None:
-        place = site.places.get(record)
-        if place is None:
-            return
-        if place not in page_ids:
-            page_ids[place] = len(pages)
+    def add(key: str, record: str, place: str, what: str) -> None:
+        number = page_ids.get(place)
+        if number is None:
+            number = page_ids[place] = len(pages)
             pages.append([page_url(place), _page_label(site, place)])
-        shards[shard(key.upper())][key.upper()].append([record, page_ids[place], what])
+        key = key.upper()
+        shards[_shard_of_tail(key[-2:])][key].append([record, number, what])
 
+    whats: dict[str, str] = {}
     for visit in all_visits(site.archive):
-        what = label("visit.category", visit.category)
-        add(visit.id, visit.id, what)
+        place = places.get(visit.id)
+        if place is None:
+            continue
+        what = whats.get(visit.category)
+        if what is None:
+            what = whats[visit.category] = label("visit.category", visit.category)
+        add(visit.id, visit.id, place, what)
         if visit.trigger:
-            add(visit.trigger.order, visit.id, what)
-        add(visit.customer.account, visit.id, what)
+            add(visit.trigger.order, visit.id, place, what)
+        add(visit.customer.account, visit.id, place, what)
     for letter in all_letters(site.archive):
-        add(letter.id, letter.id, "复函")
+        place = places.get(letter.id)
+        if place is not None:
+            add(letter.id, letter.id, place, "复函")
     files = {}
     for name, keys in shards.items():
         used = sorted({entry[1] for entries in keys.values() for entry in entries})

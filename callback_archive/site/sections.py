@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import gc
 import math
 import tempfile
 from collections import Counter, defaultdict
+from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 
 from ..audit import audit_pages
@@ -18,7 +20,7 @@ from ..report_markdown import code, escape_text, link_articles, render_index, re
 from ..report_xlsx import write_workbook
 from .common import article_link, front_matter, rel
 from .data import SiteData
-from .records import LETTER_STATES, Anchors, RecordBlocks, all_letters, month_words
+from .records import LETTER_STATES, Anchors, RecordBlocks, all_letters, month_words, raw_regions
 
 ORIGINALS = {"incoming": "来函", "reply": "回函"}
 OTHER_ROWS = 500  # findings outside records listed on the results page; the rest are counted
@@ -36,20 +38,36 @@ def workbook_bytes(summary: dict) -> bytes:
         return path.read_bytes()
 
 
-def report_pages(site: SiteData, archive_pages: set[str]) -> dict[str, str | bytes]:
-    """月报: the index, one page per month with its workbook; all from the masked summaries."""
-    pages: dict[str, str | bytes] = {}
+def workbook_path(month: tuple[int, int]) -> str:
+    key = _key(month)
+    return f"reports/{key}/月报-{key}.xlsx"
+
+
+def start_workbooks(site: SiteData) -> dict[str, Future]:
+    """Every month's workbook, made by one worker process while this one writes the pages: a big year's
+    twelve workbooks take as long as all the pages. The summaries are sent to the worker (a few MB each)."""
+    if not site.summaries:
+        return {}
+    pool = ProcessPoolExecutor(max_workers=1, initializer=gc.enable)  # a copy of this process, whose collector may wait
+    try:
+        return {workbook_path(month): pool.submit(workbook_bytes, summary) for month, summary in site.summaries.items()}
+    finally:
+        pool.shutdown(wait=False)  # the submitted workbooks are still made; the worker ends after the last
+
+
+def report_pages(site: SiteData, archive_pages: set[str]) -> dict[str, str]:
+    """月报: the index and one page per month, linking its workbook (``start_workbooks``); from the masked summaries."""
+    pages: dict[str, str] = {}
     for month, summary in site.summaries.items():
         key = _key(month)
         page = f"reports/{key}/index.md"
-        xlsx = f"月报-{key}.xlsx"
+        xlsx = workbook_path(month).rpartition("/")[2]
         related = [f"[图表]({rel(page, 'reports/charts.md')})"]
         if f"archive/{key}/index.md" in archive_pages:
             related.insert(0, f"[{month_words(key)}的回访档案]({rel(page, f'archive/{key}/index.md')})")
         report = render_month(summary, xlsx_name=xlsx, rules_page=rel(page, "rules.md"), dissatisfied_only=True)
         report = site.link_records(report, page)
         pages[page] = front_matter(wide=True) + report + "\n## 相关页面\n\n" + " · ".join(related) + "\n"
-        pages[f"reports/{key}/{xlsx}"] = workbook_bytes(summary)
     index = render_index(list(site.summaries.values()), rules_page="../rules.md", month_page="{month}/index.md")
     pages["reports/index.md"] = index + "\n各单位按时率、满意率和各分类回访量的走势见[图表](charts.md)。\n"
     return pages
@@ -91,7 +109,7 @@ def letters_pages(site: SiteData, blocks: RecordBlocks, anchors: Anchors) -> dic
         lines.append("")
         for letter, anchor in anchored:
             site.places.setdefault(letter.id, page)
-            lines.append(blocks.letter(letter, page, anchor))
+        lines += raw_regions([blocks.letter(letter, page, anchor) for letter, anchor in anchored])
         pages[page] = "\n".join(lines) + "\n"
     lines = [front_matter(wide=True) + "# 函复", "", link_articles(escape_text(
         "人大代表、政协委员、新闻媒体等重点客户的来函由营销部函复：投诉 5 个工作日、举报 10 个工作日内复函并建立档案；"
