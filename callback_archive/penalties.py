@@ -160,7 +160,17 @@ def _report_raws(archive: Archive, as_of: datetime) -> list[_Raw]:
 
 
 def penalty_cases(archive: Archive, as_of: datetime) -> list[PenaltyCase]:
-    """All cases up to ``as_of``, grouped per policy, with decisions applied, sorted by month, unit, id."""
+    """All cases up to ``as_of``, grouped per policy, with decisions applied, sorted by month, unit, id.
+
+    Worked out once per archive and ``as_of`` (the checks and every month's report ask): read, never change it.
+    """
+    key = ("penalty_cases", as_of)
+    if key not in archive.memo:
+        archive.memo[key] = _penalty_cases(archive, as_of)
+    return archive.memo[key]
+
+
+def _penalty_cases(archive: Archive, as_of: datetime) -> list[PenaltyCase]:
     if archive.policy is None or archive.rules is None:
         return []
     policy = archive.policy.data["penalties"]
