@@ -40,7 +40,8 @@ FORMAT = 1
 READER_MODULES = ("archive", "cache", "findings", "model", "orders", "schemas", "timeutil", "yamlread")
 CHUNK = 500  # files per task sent to a worker: large enough that sending it costs little
 PARALLEL_FROM = 2000  # fewer files than this are read in this process: starting workers costs more
-IN_FLIGHT = 3  # chunks given to each worker ahead of the one this process is waiting for
+IN_FLIGHT = 8  # chunks given to each worker ahead of the one this process is waiting for
+OWN_CHUNK_KINDS = frozenset({"orders"})  # a month of work orders (15,000 rows) is as much work as a whole chunk
 
 Item = tuple[str, str]  # (path relative to the root, file kind)
 Reader = Callable[[Path, str, str], Any]  # (root, relpath, kind) -> a marshal-able payload
@@ -212,8 +213,20 @@ def _read_chunk(read: Reader, root: Path, items: list[Item]) -> bytes:
 
 
 def _chunks(items: list[Item]) -> Iterator[list[Item]]:
-    it = iter(items)
-    while chunk := list(islice(it, CHUNK)):
+    """``CHUNK`` files at a time; a file of a kind in ``OWN_CHUNK_KINDS`` alone, so that both workers share those."""
+    chunk: list[Item] = []
+    for item in items:
+        if item[1] in OWN_CHUNK_KINDS:
+            if chunk:
+                yield chunk
+                chunk = []
+            yield [item]
+            continue
+        chunk.append(item)
+        if len(chunk) == CHUNK:
+            yield chunk
+            chunk = []
+    if chunk:
         yield chunk
 
 
