@@ -7,7 +7,7 @@ import os
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Hashable, Iterator, TypeVar
 
 from .cache import GitIndex, LoadStats, read_all
 from .cases import CallbackCase, build_cases
@@ -99,6 +99,9 @@ def _syntax_message(problem: str) -> str:
     return f"YAML 语法错误：{hint}。（解析器原文：{problem}）"
 
 
+T = TypeVar("T")
+
+
 @dataclass
 class Archive:
     """Everything loaded from an archive root: records, units and the findings of loading."""
@@ -130,9 +133,15 @@ class Archive:
     # the moment a record entered the archive (set by the commands after loading).
     history: History | None = None
     load_stats: LoadStats = field(default_factory=LoadStats, repr=False)
-    # Figures computed from the loaded archive, by what they depend on (stats.unit_tallies): the
+    # Figures computed from the loaded archive, by what they depend on (see remember): the
     # archive does not change after loading, and several checks and reports ask for the same.
     memo: dict[Any, Any] = field(default_factory=dict, repr=False)
+
+    def remember(self, key: Hashable, make: Callable[[], T]) -> T:
+        """``make()`` the first time ``key`` is asked for, the same object ever after (callers read it, never change it)."""
+        if key not in self.memo:
+            self.memo[key] = make()
+        return self.memo[key]
 
 
 def classify(relpath: str) -> str | None:

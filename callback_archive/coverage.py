@@ -17,14 +17,11 @@ def completed_years(archive, as_of: datetime) -> list[int]:
 
 def _visited_accounts(archive, year: int, categories: tuple[str, ...] | None = None) -> Counter:
     """How often each account was reached in ``year`` (counted once per archive: read, never change it)."""
-    key = ("visited_accounts", year, categories)
-    if key not in archive.memo:
-        archive.memo[key] = Counter(
-            v.customer.account
-            for v in archive.visits
-            if v.reached and v.visited_at.year == year and (categories is None or v.category in categories)
-        )
-    return archive.memo[key]
+    return archive.remember(("visited_accounts", year, categories), lambda: Counter(
+        v.customer.account
+        for v in archive.visits
+        if v.reached and v.visited_at.year == year and (categories is None or v.category in categories)
+    ))
 
 
 def uncalled_key_customers(archive, year: int) -> list[tuple[object, int]]:

@@ -164,10 +164,7 @@ def penalty_cases(archive: Archive, as_of: datetime) -> list[PenaltyCase]:
 
     Worked out once per archive and ``as_of`` (the checks and every month's report ask): read, never change it.
     """
-    key = ("penalty_cases", as_of)
-    if key not in archive.memo:
-        archive.memo[key] = _penalty_cases(archive, as_of)
-    return archive.memo[key]
+    return archive.remember(("penalty_cases", as_of), lambda: _penalty_cases(archive, as_of))
 
 
 def _penalty_cases(archive: Archive, as_of: datetime) -> list[PenaltyCase]:

@@ -120,10 +120,7 @@ def _visit_tally(tally: Tally, visit, category: str) -> None:
 
 def unit_tallies(archive: Archive, as_of: datetime) -> dict[Month, dict[str, Tally]]:
     """Every month's tally per responsible unit (computed once per archive and ``as_of``: read, never change it)."""
-    key = ("unit_tallies", as_of)
-    if key not in archive.memo:
-        archive.memo[key] = _count_tallies(archive, as_of)
-    return archive.memo[key]
+    return archive.remember(("unit_tallies", as_of), lambda: _count_tallies(archive, as_of))
 
 
 def _count_tallies(archive: Archive, as_of: datetime) -> dict[Month, dict[str, Tally]]:

@@ -21,18 +21,20 @@ _START_WORD = {"trigger.archived_at": "触发业务归档时间", "visited_at": 
 
 def _placed(archive) -> list[tuple[RecordFile, str | None, str | None, Visit | Letter | None]]:
     """(file, id, unit, typed record or None) of every visit and letter file, once for the four checks."""
-    if "placement" not in archive.memo:
-        typed = {r.source.path: r for r in (*archive.visits, *archive.letters, *archive.voided)}
-        placed = []
-        for source in archive.files:
-            if source.kind in _FOLDER_WORD:
-                record = typed.get(source.path)
-                if record is not None:  # the schema made both text: they are the file's fields
-                    placed.append((source, record.id, record.unit, record))
-                else:
-                    placed.append((source, source.text("id"), source.text("unit"), None))
-        archive.memo["placement"] = placed
-    return archive.memo["placement"]
+    return archive.remember("placement", lambda: _place(archive))
+
+
+def _place(archive) -> list[tuple[RecordFile, str | None, str | None, Visit | Letter | None]]:
+    typed = {r.source.path: r for r in (*archive.visits, *archive.letters, *archive.voided)}
+    placed = []
+    for source in archive.files:
+        if source.kind in _FOLDER_WORD:
+            record = typed.get(source.path)
+            if record is not None:  # the schema made both text: they are the file's fields
+                placed.append((source, record.id, record.unit, record))
+            else:
+                placed.append((source, source.text("id"), source.text("unit"), None))
+    return placed
 
 
 def check_ids_match_files(archive, context) -> Iterable[Finding]:
