@@ -278,3 +278,12 @@ def test_workbooks_made_by_the_worker_are_in_the_built_site(site: Path) -> None:
     assert workbooks
     for path, content in workbooks.items():
         assert (site / path).read_bytes() == content, path
+
+
+def test_not_found_page_is_in_chinese_and_links_home_and_the_lookup(site: Path) -> None:
+    page = (site / "404.html").read_text(encoding="utf-8")
+    assert "404 - 页面不存在" in page
+    assert "Not found" not in page
+    # Served at any depth: the links start from the site's root.
+    assert '<a href="/">首页</a>' in page
+    assert '<a href="/archive/">回访档案</a>' in page
