@@ -2,9 +2,8 @@
 """根据 records/units.yaml 生成 .github/CODEOWNERS；--check 检查是否过期。用法见 `python scripts/codeowners.py --help`。"""
 
 import sys
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+import _project  # noqa: E402,F401  the repository's .venv and import path (scripts/_project.py)
 
 from callback_archive.codeowners import main  # noqa: E402
 

@@ -2,9 +2,8 @@
 """按用电类型分层抽取抽样回访客户。用法见 `python scripts/draw_sample.py --help`。"""
 
 import sys
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+import _project  # noqa: E402,F401  the repository's .venv and import path (scripts/_project.py)
 
 from callback_archive.draw_sample_cli import main  # noqa: E402
 

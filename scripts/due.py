@@ -1,10 +1,7 @@
 #!/usr/bin/env python3
 """列出逾期和即将到期的回访与复函。用法见 `python scripts/due.py --help`。"""
 
-import sys
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+import _project  # noqa: E402,F401  the repository's .venv and import path (scripts/_project.py)
 
 from callback_archive.due_cli import main  # noqa: E402
 from callback_archive.cli import run_command  # noqa: E402

@@ -29,9 +29,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
-import chinese_calendar
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+import _project  # noqa: F401  the repository's .venv and import path (scripts/_project.py)
+import chinese_calendar  # noqa: E402
 
 from callback_archive.archive import load_archive  # noqa: E402
 from callback_archive.penalties import penalty_cases  # noqa: E402
