@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from json.encoder import encode_basestring
 import os
 from dataclasses import dataclass
 from typing import Callable, Iterable, TextIO
@@ -41,10 +42,24 @@ def report_text(findings: list[Finding], summary: Summary, out: TextIO) -> None:
     print(summary.sentence(), file=out)
 
 
+def _json_scalar(value: object) -> str:
+    if isinstance(value, str):
+        return encode_basestring(value)
+    return json.dumps(value)
+
+
+def _json_object(values: dict, indent: str) -> str:
+    inner = indent + "  "
+    return "{\n" + ",\n".join(f"{inner}{encode_basestring(k)}: {_json_scalar(v)}" for k, v in values.items()) + \
+        f"\n{indent}}}"
+
+
 def report_json(findings: list[Finding], summary: Summary, out: TextIO) -> None:
-    document = {"findings": [f.as_dict() for f in findings], "summary": summary.__dict__}
-    json.dump(document, out, ensure_ascii=False, indent=2)
-    print(file=out)
+    """The same text as ``json.dump(…, ensure_ascii=False, indent=2)``, written a finding at a time: the pure-Python
+    encoder that ``indent`` needs took half a second for the 10,000 findings of a big year."""
+    listed = ",\n".join("    " + _json_object(f.as_dict(), "    ") for f in findings)
+    out.write('{\n  "findings": ' + (f"[\n{listed}\n  ]" if findings else "[]") + ",\n")
+    out.write('  "summary": ' + _json_object(summary.__dict__, "  ") + "\n}\n")
 
 
 def _escape_data(text: str) -> str:
