@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import gc
 import os
+import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Hashable, Iterator, TypeVar
 
-from .cache import GitIndex, LoadStats, read_all
+from .cache import GitIndex, LoadStats, Shards, read_all
 from .cases import CallbackCase, build_cases
 from .deadlines import DeadlineRules, Disaster, build_disaster
 from .findings import Finding, finding
@@ -120,6 +121,11 @@ class Archive:
     cases: list[CallbackCase] = field(default_factory=list)
     orders: list[Order] = field(default_factory=list)
     order_months: set[tuple[int, int]] = field(default_factory=set)  # months whose orders file exists
+    record_years: set[int] = field(default_factory=set)  # years with visits or orders (see coverage.completed_years)
+    # Months with statistics, when the archive holds only part of the records (an incremental run,
+    # see incremental.py) and so cannot count them itself; None: count them from the records.
+    figure_months: set[tuple[int, int]] | None = None
+    provisional_counts: dict[int, int] | None = None  # likewise: deadlines counted against each unknown year
     large_customers: list[RegisteredCustomer] = field(default_factory=list)
     key_customers: list[RegisteredCustomer] = field(default_factory=list)
     plans: dict[int, Plan] = field(default_factory=dict)
@@ -156,21 +162,44 @@ def classify(relpath: str) -> str | None:
     return RECORD_FOLDERS.get(parts[1])
 
 
-def discover(root: Path) -> list[str]:
-    """Every file below ``records/``, as sorted posix paths relative to ``root``."""
+Listings = dict[str, tuple[int, tuple[str, ...], tuple[str, ...]]]  # folder -> (mtime_ns, subfolders, files)
+RACY_NS = 2_000_000_000  # a folder changed this recently may change again within its clock tick: listed every time
+
+
+def discover(root: Path, listings: Listings | None = None) -> list[str]:
+    """Every file below ``records/``, as sorted posix paths relative to ``root``.
+
+    ``listings`` are the folders' listings from a run before: a folder whose modification
+    time is the same (adding, removing or renaming an entry changes it) is not read again,
+    the way Git's untracked cache works; the dict is brought up to date in place.
+    """
     found: list[str] = []
     stack = [RECORDS_DIR]  # relative posix folders: no Path object per file (a big year has 200,000)
+    now = time.time_ns()
+    visited: set[str] = set()
     while stack:
         folder = stack.pop()
+        visited.add(folder)
         try:
-            entries = list(os.scandir(root / folder))
+            mtime = os.stat(root / folder).st_mtime_ns if listings is not None else 0
+            listed = listings.get(folder) if listings is not None else None
+            if listed is None or listed[0] != mtime:
+                subfolders, files = [], []
+                for entry in os.scandir(root / folder):
+                    if entry.is_dir(follow_symlinks=False):
+                        subfolders.append(entry.name)
+                    elif entry.name not in IGNORED_NAMES:
+                        files.append(entry.name)
+                listed = (mtime if now - mtime > RACY_NS else -1, tuple(subfolders), tuple(files))
+                if listings is not None:
+                    listings[folder] = listed
         except FileNotFoundError:
             continue
-        for entry in entries:
-            if entry.is_dir(follow_symlinks=False):
-                stack.append(f"{folder}/{entry.name}")
-            elif entry.name not in IGNORED_NAMES:
-                found.append(f"{folder}/{entry.name}")
+        stack.extend(f"{folder}/{name}" for name in listed[1])
+        found.extend(f"{folder}/{name}" for name in listed[2])
+    if listings is not None:
+        for folder in listings.keys() - visited:  # gone
+            del listings[folder]
     return sorted(found)
 
 
@@ -287,23 +316,42 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def load_archive(root: Path, *, jobs: int | None = None, use_cache: bool = True) -> Archive:
+@dataclass(frozen=True)
+class Selection:
+    """The part of an archive an incremental run loads: these files, and of an orders file in ``rows``
+    only the rows of those work orders (an orders file not in ``rows``: every row)."""
+
+    paths: frozenset[str]
+    rows: dict[str, frozenset[str]] = field(default_factory=dict)
+
+
+def load_archive(root: Path, *, jobs: int | None = None, use_cache: bool = True, select: Selection | None = None,
+                 keys: dict[str, str] | None = None, paths: list[str] | None = None,
+                 shards: Shards | None = None) -> Archive:
     """Read every file under ``root/records`` and the policy once; invalid files are kept for placement checks.
 
     Files whose content was read before come from the cache (``use_cache``); the others
     are read by ``jobs`` processes (None: as many as there are processors when there
-    are enough files to share). Every way gives the same archive.
+    are enough files to share). Every way gives the same archive. With ``select`` only
+    those files are loaded (the archive's ``paths`` still lists every file); ``keys`` are the
+    files' content keys and ``paths`` the files (``discover``) when the caller has them already;
+    ``shards`` those of a run that loads parts of the archive more than once (``cache.Shards``).
     """
-    index = GitIndex(root) if use_cache else None  # Git stats the files while this process lists them
-    archive = Archive(root=root, paths=discover(root))
+    index = GitIndex(root) if use_cache and keys is None else None  # Git stats the files while this process lists them
+    archive = Archive(root=root, paths=paths if paths is not None else discover(root))
     with collector_paused():
-        kinds = {relpath: classify(relpath) for relpath in archive.paths}
+        chosen = archive.paths if select is None else [p for p in archive.paths if p in select.paths]
+        kinds = {relpath: classify(relpath) for relpath in chosen}
         items = [(relpath, kind) for relpath, kind in kinds.items() if kind is not None]
         has_policy = (root / POLICY_FILE).is_file()
         payloads = read_all(root, [(POLICY_FILE, "policy")] * has_policy + items, read_payload, prepare=_compile_schemas,
-                            jobs=jobs, use_cache=use_cache, index=index, stats=archive.load_stats)
+                            jobs=jobs, use_cache=use_cache, index=index, stats=archive.load_stats, keys=keys,
+                            shards=shards)
         archive.policy = _load_policy(next(payloads) if has_policy else None, archive.findings)
-        for relpath in archive.paths:
+        archive.order_months = {month for p in archive.paths if p.startswith(ORDERS_FOLDER) and classify(p) == "orders"
+                                for month in [month_of_orders_file(p)] if month}
+        wanted_rows = select.rows if select is not None else {}
+        for relpath in chosen:
             kind = kinds[relpath]
             if kind is None:
                 archive.findings.append(_unexpected(relpath))
@@ -311,10 +359,8 @@ def load_archive(root: Path, *, jobs: int | None = None, use_cache: bool = True)
             rows, body = next(payloads)
             archive.findings.extend(Finding(relpath, *row) for row in rows)
             if kind == "orders":
-                archive.orders.extend(order_from_row(row, relpath) for row in body)
-                month = month_of_orders_file(relpath)
-                if month:
-                    archive.order_months.add(month)
+                wanted = wanted_rows.get(relpath)
+                archive.orders.extend(order_from_row(row, relpath) for row in body if wanted is None or row[0] in wanted)
                 continue
             if body is None:
                 continue
@@ -323,6 +369,7 @@ def load_archive(root: Path, *, jobs: int | None = None, use_cache: bool = True)
             archive.files.append(source)
             if valid:
                 _add(archive, source, visit)
+        archive.record_years = {v.visited_at.year for v in archive.visits} | {o.archived_at.year for o in archive.orders}
         if archive.policy is not None:
             archive.rules = DeadlineRules(archive.policy, archive.calendar, archive.disasters, archive.units)
             archive.cases = build_cases(archive.visits, archive.orders, archive.rules)

@@ -11,8 +11,9 @@ only on its bytes, the schemas and the reading code, so the result is kept in
 * a version key hashing the schema files, the sources of the reading code and the
   Python version (``marshal``'s format), written into every shard.
 
-One shard per folder of files, so that a pull request rewrites only the folders it
-touched. A missing, damaged or outdated shard is simply read again: deleting the folder
+One shard per folder of files and bucket of names (a folder holds a unit's month, some
+2,500 visits in a big year, and an incremental run needs only a few of them), so that a
+pull request rewrites only the shards it touched. A missing, damaged or outdated shard is simply read again: deleting the folder
 changes nothing but the time a run takes. Files missing from the cache are read by
 ``jobs`` worker processes, in chunks, results in the order given.
 """
@@ -26,6 +27,7 @@ import os
 import re
 import subprocess
 import sys
+import zlib
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -35,7 +37,8 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 
 CACHE_DIR = Path(".cache") / "records"
-FORMAT = 1
+FORMAT = 2
+BUCKETS = 64  # shards per folder
 # Modules whose code decides what reading a file gives: any change to them empties the cache.
 READER_MODULES = ("archive", "cache", "findings", "model", "orders", "schemas", "timeutil", "yamlread")
 CHUNK = 500  # files per task sent to a worker: large enough that sending it costs little
@@ -79,7 +82,7 @@ def blob_id(raw: bytes) -> str:
     return hashlib.sha1(b"blob %d\0" % len(raw) + raw).hexdigest()
 
 
-def _git(root: Path, *args: str) -> subprocess.Popen | None:
+def start_git(root: Path, *args: str) -> subprocess.Popen | None:
     """``git -C root args``, started: several can run while this process does other work."""
     try:
         return subprocess.Popen(["git", "-C", str(root), *args], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
@@ -87,7 +90,7 @@ def _git(root: Path, *args: str) -> subprocess.Popen | None:
         return None
 
 
-def _output(process: subprocess.Popen | None) -> str | None:
+def git_output(process: subprocess.Popen | None) -> str | None:
     if process is None:
         return None
     out, _ = process.communicate()
@@ -109,14 +112,14 @@ class GitIndex:
 
     def __init__(self, root: Path):
         self.root = root
-        self.top = _git(root, "rev-parse", "--show-toplevel")
-        self.ignored = _git(root, "check-ignore", "-q", CACHE_DIR.as_posix())
-        self.listing = _git(root, "ls-files", "-s", "-z", "--", "records")
-        self.changed = _git(root, "diff-files", "--name-only", "-z", "--", "records")
+        self.top = start_git(root, "rev-parse", "--show-toplevel")
+        self.ignored = start_git(root, "check-ignore", "-q", CACHE_DIR.as_posix())
+        self.listing = start_git(root, "ls-files", "-s", "-z", "--", "records")
+        self.changed = start_git(root, "diff-files", "--name-only", "-z", "--", "records")
 
     def blobs(self) -> dict[str, str] | None:
-        top, ignored = _output(self.top), _output(self.ignored)
-        listing, changed = _output(self.listing), _output(self.changed)
+        top, ignored = git_output(self.top), git_output(self.ignored)
+        listing, changed = git_output(self.listing), git_output(self.changed)
         if top is None or Path(top.strip()).resolve() != self.root.resolve() or ignored is None:
             return None
         if listing is None or changed is None:
@@ -145,11 +148,27 @@ def file_keys(root: Path, paths: list[str], index: GitIndex | None = None) -> di
     return keys
 
 
-class _Shards:
-    """The cache shards of one run: loaded on first use, written back when they changed."""
+def shard_of(path: str) -> tuple[str, str]:
+    """(shard, name) of a file: its folder and a bucket of its name (the same in every process and run)."""
+    folder, _, name = path.rpartition("/")
+    return f"{folder}/{zlib.crc32(name.encode()) % BUCKETS}", name
 
-    def __init__(self, root: Path):
+
+class Shards:
+    """The cache shards of one run: loaded on first use, written back when they changed.
+
+    A full read lets each shard go once its last file is read, dropping the entries of files
+    no longer there; a run that reads part of the archive (``partial``) keeps every entry and
+    keeps the shards loaded, for the next part it reads.
+    """
+
+    def __init__(self, root: Path, partial: bool = False, hot: dict[str, tuple[str, Any]] | None = None):
         self.folder = root / CACHE_DIR
+        self.partial = partial
+        # Entries the caller kept from its last run, by path (checked against the key like any other), and
+        # the entries this run used: a run that reads the same few hundred files each time reads them at once.
+        self.hot = hot or {}
+        self.used: dict[str, tuple[str, Any]] = {}
         self.version = version_key()
         self.loaded: dict[str, dict[str, tuple[str, Any]]] = {}
         self.seen: dict[str, set[str]] = {}
@@ -175,27 +194,35 @@ class _Shards:
         return entries
 
     def get(self, path: str, key: str) -> Any | None:
-        shard, _, name = path.rpartition("/")
-        entry = self._entries(shard).get(name)
-        self.seen[shard].add(name)
-        if isinstance(entry, tuple) and len(entry) == 2 and entry[0] == key:
-            return entry[1]
-        return None
+        entry = self.hot.get(path)
+        if entry is None or entry[0] != key:
+            shard, name = shard_of(path)
+            entry = self._entries(shard).get(name)
+            self.seen[shard].add(name)
+            if not (isinstance(entry, tuple) and len(entry) == 2 and entry[0] == key):
+                return None
+        if self.partial:
+            self.used[path] = entry
+        return entry[1]
 
     def put(self, path: str, key: str, payload: Any) -> None:
-        shard, _, name = path.rpartition("/")
+        if self.partial:
+            self.used[path] = (key, payload)
+        shard, name = shard_of(path)
         self._entries(shard)[name] = (key, payload)
         self.seen[shard].add(name)
         self.dirty.add(shard)
 
     def flush(self, shard: str) -> None:
         """Done with a shard: write it if it changed or lost files (atomically, never failing a run), then let it go."""
-        entries = self.loaded.pop(shard, None)
+        entries = self.loaded.get(shard) if self.partial else self.loaded.pop(shard, None)
         if entries is None:
             return
-        stale = set(entries) - self.seen.pop(shard, set())
+        seen = self.seen.get(shard, set()) if self.partial else self.seen.pop(shard, set())
+        stale = set() if self.partial else set(entries) - seen
         if not stale and shard not in self.dirty:
             return
+        self.dirty.discard(shard)
         for name in stale:
             del entries[name]
         target = self._file(shard)
@@ -256,17 +283,26 @@ def default_jobs() -> int:
 
 def read_all(root: Path, items: list[Item], read: Reader, *, prepare: Callable[[set[str]], None] | None = None,
              jobs: int | None = None, use_cache: bool = True, index: GitIndex | None = None,
-             stats: LoadStats | None = None) -> Iterator[Any]:
+             stats: LoadStats | None = None, keys: dict[str, str] | None = None,
+             shards: Shards | None = None) -> Iterator[Any]:
     """The payload of every item, in order: from the cache where the content key matches, else ``read``.
 
     ``prepare`` is given the kinds of the files to read, before they are read (nothing
     when all come from the cache); ``jobs`` None picks the number of processors when
-    there is enough to read, else 1; ``index`` is a ``GitIndex`` started earlier.
+    there is enough to read, else 1; ``index`` is a ``GitIndex`` started earlier; ``keys``
+    are the content keys when the caller has them; ``shards`` are those of a run that reads
+    part of the archive (kept for its next read; they keep the entries of the other files).
     """
     stats = stats if stats is not None else LoadStats()
     stats.files = len(items)
-    keys = file_keys(root, [path for path, _ in items], index) if use_cache else None
-    shards = _Shards(root) if keys is not None else None
+    if use_cache and keys is None:
+        keys = file_keys(root, [path for path, _ in items], index)
+    elif not use_cache:
+        keys = None
+    if keys is None:
+        shards = None
+    elif shards is None:
+        shards = Shards(root)
     keys = keys or {}
     cached: list[Any] = []
     missing: list[Item] = []
@@ -284,7 +320,8 @@ def read_all(root: Path, items: list[Item], read: Reader, *, prepare: Callable[[
     if prepare is not None and missing:
         prepare({kind for _, kind in missing})
     fresh = _read_many(read, root, missing, jobs)
-    last = {path.rpartition("/")[0]: n for n, (path, _) in enumerate(items)}  # each shard is written after its last file
+    shard_names = [shard_of(path)[0] for path, _ in items] if shards is not None else []
+    last = {shard: n for n, shard in enumerate(shard_names)}  # each shard is written after its last file
     for n, (path, _) in enumerate(items):
         payload, cached[n] = cached[n], None  # held by the caller's records from now on, not twice
         if payload is None:
@@ -292,7 +329,6 @@ def read_all(root: Path, items: list[Item], read: Reader, *, prepare: Callable[[
             key = keys.get(path)
             if shards is not None and key is not None:
                 shards.put(path, key, payload)
-        shard = path.rpartition("/")[0]
-        if shards is not None and last[shard] == n:
-            shards.flush(shard)  # before yielding: the caller need not run the generator to its end
+        if shards is not None and last[shard_names[n]] == n:
+            shards.flush(shard_names[n])  # before yielding: the caller need not run the generator to its end
         yield payload

@@ -11,8 +11,7 @@ from .deadlines import end_of_day
 
 def completed_years(archive, as_of: datetime) -> list[int]:
     """Years that have ended by ``as_of`` and that the archive has records for."""
-    years = {v.visited_at.year for v in archive.visits} | {o.archived_at.year for o in archive.orders}
-    return sorted(y for y in years if as_of > end_of_day(date(y, 12, 31)))
+    return sorted(y for y in archive.record_years if as_of > end_of_day(date(y, 12, 31)))
 
 
 def _visited_accounts(archive, year: int, categories: tuple[str, ...] | None = None) -> Counter:

@@ -61,8 +61,8 @@ def months_due(archive: Archive, as_of: datetime) -> list[tuple[int, int]]:
     """Months whose statistics were due by ``as_of``: from policy's ``since`` on, and only months
     the archive has figures for (before the archive began there is nothing to submit)."""
     since = tuple(int(x) for x in archive.policy.data["penalties"]["report_late"]["since"].split("-"))
-    return [m for m in sorted(unit_tallies(archive, as_of))
-            if m >= since and archive.rules.monthly_report_due(*m) < as_of]
+    months = unit_tallies(archive, as_of) if archive.figure_months is None else archive.figure_months
+    return [m for m in sorted(months) if m >= since and archive.rules.monthly_report_due(*m) < as_of]
 
 
 def differences(submitted: dict, actual: dict) -> list[str]:

@@ -113,15 +113,21 @@ def check_letter_deadlines(archive, context) -> Iterable[Finding]:
                           record=letter.id, article=deadline.article)
 
 
-def check_calendar_years(archive, context) -> Iterable[Finding]:
-    """Name every year whose holidays are unknown but needed, and next year's from policy's date on."""
-    if archive.rules is None:
-        return
+def provisional_counts(archive) -> dict[int, int]:
+    """How many deadlines run into each year whose holidays are not known yet."""
     needed: dict[int, int] = {}
     deadlines = [case.deadline for case in archive.cases] + [archive.rules.for_letter(l) for l in archive.letters]
     for deadline in deadlines:
         for year in deadline.provisional_years if deadline else ():
             needed[year] = needed.get(year, 0) + 1
+    return needed
+
+
+def check_calendar_years(archive, context) -> Iterable[Finding]:
+    """Name every year whose holidays are unknown but needed, and next year's from policy's date on."""
+    if archive.rules is None:
+        return
+    needed = dict(archive.provisional_counts) if archive.provisional_counts is not None else provisional_counts(archive)
     month, day = (int(x) for x in archive.policy.calendar["warn_next_year_from"].split("-"))
     today = context.as_of.date()
     next_year = today.year + 1
