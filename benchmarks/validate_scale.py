@@ -7,10 +7,11 @@ then runs the real command line, ``scripts/validate.py --format json --stats``, 
 reports the median of ``--runs`` runs of:
 
 * cold: no cache at all (``.cache/`` deleted, so Git history is scanned again too);
-* warm: nothing changed since the previous run;
+* warm: nothing changed since the previous run (an incremental run: see callback_archive/incremental.py);
 * pull request: 25 records amended and 25 added in the work tree, validated with
-  ``--base main`` as the pull-request workflow does; its findings are compared with a
-  run without cache on the same files (cross-record checks must stay exact);
+  ``--base main`` as the pull-request workflow does, starting from main's cache; its
+  findings are compared with a run without cache on the same files (cross-record checks
+  must stay exact);
 * cold, warm and 1-process runs must print the same findings.
 
 Wall time and peak memory are of the whole process tree (the validator and its workers),
@@ -201,7 +202,7 @@ def measure(work: Path, size: int, runs: int, site: bool) -> Figures:
         figures.cold.append(validate(root))
     for _ in range(runs):
         figures.warm.append(validate(root))
-    figures.files = int(re.search(r"文件 (\d+) 个", figures.warm[-1].stats).group(1))
+    figures.files = int(re.search(r"文件 (\d+) 个", figures.cold[-1].stats).group(1))
     single = validate(root, "--no-cache", "--jobs", "1")
     outputs = {figures.cold[0].output, figures.warm[-1].output, single.output}
     figures.checks["冷启动、缓存、单进程结果一致"] = len(outputs) == 1
@@ -212,6 +213,7 @@ def measure(work: Path, size: int, runs: int, site: bool) -> Figures:
             exact = validate(root, "--base", "main", "--no-cache")
             figures.checks["合并请求（增量）与无缓存结果一致"] = exact.output == figures.pr[-1].output
         _reset(root)
+        validate(root)  # back to main's state, as the pull-request workflow restores main's cache
     validate(root)  # leave the cache current for the next run of the benchmark
     if site:
         figures.site = build_site(root)

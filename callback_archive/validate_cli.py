@@ -6,8 +6,8 @@ import sys
 import time
 from pathlib import Path
 
-from .archive import CONFIG_FILES, collector_paused, load_archive
-from .checks import Context, run_checks
+from . import incremental
+from .archive import CONFIG_FILES, collector_paused
 from .cli import ChineseArgumentParser, UsageError, add_root_and_as_of, resolve_as_of, resolve_root
 from .findings import Finding
 from .history import GitUnavailable, History, load_history, open_repo, resolve_commit
@@ -84,23 +84,26 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     seconds = {"Git 历史": time.perf_counter() - started}
     with collector_paused():
-        archive = load_archive(root, jobs=args.jobs, use_cache=not args.no_cache)
-        seconds["读取档案"] = time.perf_counter() - started - sum(seconds.values())
-        archive.history = history.until(as_of) if history is not None else None  # cut once: a big history is costly to cut
-        findings = run_checks(archive, Context(as_of=as_of, history=archive.history, base=args.base))
-        seconds["检查"] = time.perf_counter() - started - sum(seconds.values())
+        outcome = incremental.validate(root, as_of=as_of, history=history, base=args.base, jobs=args.jobs,
+                                       use_cache=not args.no_cache)
+        seconds["读取和检查"] = time.perf_counter() - started - sum(seconds.values())
+        findings = outcome.findings
         if prefixes:
             findings = [f for f in findings if _within(f, prefixes)]
-            files = sum(1 for p in archive.paths if any(not q or p == q or p.startswith(q + "/") for q in prefixes))
+            files = sum(1 for p in outcome.paths if any(not q or p == q or p.startswith(q + "/") for q in prefixes))
         else:
-            files = len(archive.paths)
+            files = len(outcome.paths)
         REPORTERS[args.format](findings, Summary.of(findings, files, format_time(as_of)), sys.stdout)
         seconds["输出"] = time.perf_counter() - started - sum(seconds.values())
     if args.stats:
-        loaded = archive.load_stats
-        rate = f"{loaded.cached / loaded.files:.1%}" if loaded.files else "—"
-        print(f"读取统计：文件 {loaded.files} 个，来自缓存 {loaded.cached} 个（命中率 {rate}），"
-              f"重新读取 {loaded.read} 个，{loaded.jobs} 个进程。", file=sys.stderr)
+        loaded = outcome.load_stats
+        if outcome.mode == "incremental":
+            print(f"增量检查：重算 {outcome.groups} 组结论，读入 {loaded.files} 个文件（其余沿用上次的结论），"
+                  f"来自缓存 {loaded.cached} 个，重新读取 {loaded.read} 个。", file=sys.stderr)
+        else:
+            rate = f"{loaded.cached / loaded.files:.1%}" if loaded.files else "—"
+            print(f"读取统计：文件 {loaded.files} 个，来自缓存 {loaded.cached} 个（命中率 {rate}），"
+                  f"重新读取 {loaded.read} 个，{loaded.jobs} 个进程。", file=sys.stderr)
         print("用时：" + "，".join(f"{what} {spent:.2f} 秒" for what, spent in seconds.items()) + "。", file=sys.stderr)
     if any(f.severity == "error" and f.file in CONFIG_FILES for f in findings):
         return 2

@@ -1,0 +1,742 @@
+"""Incremental validation (issue 8): reuse the findings of the last run, recompute only what can have changed.
+
+Every finding belongs to a *group* whose findings depend only on the records that
+provide the group's data keys (see design/incremental-checks.md):
+
+* ``f:<path>`` a file (reading, placement, times, disasters, responsibilities, letters),
+* ``i:<id>`` a record id, ``o:<order>`` a work order's case, ``a:<account>`` a registered customer,
+  ``r:<round>`` a 连心卡 round, ``s:<path>`` a monthly sample, ``u:<YYYY-MM>`` the month's
+  submissions, ``d:<YYYY-MM>`` the month's decisions, ``pl`` the plans, ``c`` the calendar years,
+* ``*`` what every run recomputes (units, rounds per year, shallow clone, ``--base``).
+
+A run compares every file's content key and Git landing with the last run's, finds the
+groups that read the data keys the changed files provided before or provide now, adds the
+groups whose results may change between the last ``as_of`` and this one (each group keeps
+the first moment at which a comparison with "now" can turn), loads only the records those
+groups read (with each work order's whole case), runs the checks over that part of the
+archive and keeps the findings of those groups. Anything else that findings depend on —
+policy, units, calendar, disasters, registers, plans, rounds, the years and order months
+the archive has, the program — is in a fingerprint: a change means a full run. So does an
+``as_of`` earlier than the last one. The state lives in ``.cache/checks/`` and may be
+deleted at any time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import subprocess
+import sys
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+from . import amendments, checkstate
+from .amendments import changes_since, diff_arguments, parse_name_status
+from .archive import CONFIG_FILES, ORDERS_FOLDER, POLICY_FILE, Archive, Selection, classify, discover, load_archive
+from .cache import GitIndex, LoadStats, Shards, file_keys, git_output, start_git, version_key
+from .checks import ALL_CHECKS, Context, assessment, coverage, deadlines, landing, placement, times, units
+from .checkstate import Listing, Results, Snapshot
+from .deadlines import end_of_day
+from .findings import Finding
+from .history import History
+from .keygraph import KeyGraph
+from .policy import audit_settings
+from .timeutil import BEIJING
+
+FORMAT = 1
+# Findings whose text is worked out from "now" (how late, how long left): their groups are recomputed every run.
+VOLATILE_CODES = frozenset({"callback-overdue", "letter-overdue", "archive-merge-due", "time-in-future"})
+# Files that every run loads whole (few and small); of these, a change to any but samples, submissions and
+# decisions changes what many groups mean, and is a full run.
+SMALL_KINDS = frozenset({"units", "calendar", "disasters", "large-customers", "key-customers", "plan", "round",
+                         "sample", "submission", "decisions"})
+FULL_RUN_KINDS = frozenset({"units", "calendar", "disasters", "large-customers", "key-customers", "plan", "round"})
+PACKAGE = Path(__file__).resolve().parent
+ALWAYS = "*"
+ALL_RECORDS = "all records"  # stands for every case and file group (a full run)
+COUNTED = frozenset({"s:", "m:", "ca"})  # keys whose providers are counted: months with visits, with figures; cal:<year>
+BULK_FOLDERS = ("records/visits/", "records/letters/")
+
+
+@dataclass
+class Outcome:
+    """What a validation run found, and how it went (for ``--stats``)."""
+
+    findings: list[Finding]
+    paths: list[str]
+    load_stats: LoadStats
+    mode: str = "full"  # full | incremental
+    groups: int = 0  # groups recomputed (incremental)
+    loaded: int = 0  # files loaded (incremental)
+
+
+# --- what each file provides --------------------------------------------------------------
+
+
+def provides(archive: Archive) -> dict[str, tuple[str, ...]]:
+    """The data keys each loaded file (path) and work-order row (``path#order``) provides, besides its own ``f:``.
+
+    Exact for every record whose work order's case is complete in ``archive``. (Runs over every
+    record of a full run: written for speed.)
+    """
+    registered = {c.account for c in (*archive.large_customers, *archive.key_customers)}
+    registered |= {entry.account for plan in archive.plans.values() for entry in plan.entries}  # plan progress reads them
+    month_keys: dict[int, str] = {}
+
+    def month(moment: datetime, prefix: str) -> str:
+        number = moment.year * 100 + moment.month
+        found = month_keys.get(number)
+        if found is None:
+            found = month_keys[number] = f"{moment.year:04d}-{moment.month:02d}"
+        return prefix + found
+
+    case_month: dict[str, str] = {}
+    keys: dict[str, list[str]] = defaultdict(list)
+    for case in archive.cases:
+        deadline = case.deadline
+        if deadline is None:
+            continue
+        case_month[case.order] = month(deadline.due if deadline.times_callback else case.trigger.archived_at, "m:")
+        if deadline.provisional_years:  # counted once per case: on its order row, or on the attempt that opened it
+            owner = f"{case.order_row.path}#{case.order}" if case.order_row is not None else case.attempts[0].source.path
+            keys[owner] += [f"cal:{year}" for year in deadline.provisional_years]
+    for source, record_id, _, _ in placement._placed(archive):
+        if record_id is not None:
+            keys[source.path].append("i:" + record_id)
+    for visit in archive.visits:
+        own = keys[visit.source.path]
+        visited = month(visit.visited_at, "s:")
+        own.append(visited)
+        account = visit.customer.account
+        if account in registered:
+            own += ("a:" + account, "reg")
+        if visit.round is not None and visit.category == "card":
+            own.append("r:" + visit.round)
+        trigger = visit.trigger
+        if trigger is not None:
+            own.append("o:" + trigger.order)
+            own.append(case_month.get(trigger.order) or "m:" + visited[2:])
+        else:
+            own.append("m:" + visited[2:])
+    for letter in archive.letters:
+        deadline = archive.rules.for_letter(letter) if archive.rules is not None else None
+        own = keys[letter.source.path]
+        own.append(month(deadline.due if deadline else letter.received_at, "m:"))
+        if deadline is not None:
+            own += [f"cal:{year}" for year in deadline.provisional_years]
+    for order in archive.orders:
+        own = keys[f"{order.path}#{order.order}"]
+        own.append("o:" + order.order)
+        if order.order in case_month:
+            own.append(case_month[order.order])
+    for sample in archive.samples:
+        keys[sample.source.path].append("sp:" + sample.source.path)
+    for submission in archive.submissions:
+        keys[submission.source.path].append(f"q:{submission.year:04d}-{submission.month:02d}")
+    for decisions in archive.decisions:
+        keys[decisions.source.path].append(f"d:{decisions.year:04d}-{decisions.month:02d}")
+    return {p: tuple(k) for p, k in keys.items()}
+
+
+# --- which group a finding belongs to -----------------------------------------------------
+
+
+@dataclass
+class _Lookups:
+    """Facts of the loaded archive that tell a finding's group."""
+
+    order_of: dict[str, str]  # visit file -> its work order
+    kind_of: dict[str, str]  # file -> kind
+    submission_month: dict[str, str]
+    decisions_month: dict[str, str]
+
+    @classmethod
+    def of(cls, archive: Archive) -> "_Lookups":
+        return cls(
+            {v.source.path: v.trigger.order for v in archive.visits if v.trigger is not None},
+            {f.path: f.kind for f in archive.files},
+            {s.source.path: f"{s.year:04d}-{s.month:02d}" for s in archive.submissions},
+            {d.source.path: f"{d.year:04d}-{d.month:02d}" for d in archive.decisions},
+        )
+
+
+def _by_file(f: Finding, _: _Lookups) -> str:
+    return f"f:{f.file}"
+
+
+def _by_case(f: Finding, look: _Lookups) -> str:
+    order = look.order_of.get(f.file)
+    return f"o:{order}" if order is not None else f"f:{f.file}"
+
+
+def _by_order(f: Finding, _: _Lookups) -> str:
+    return f"o:{f.record}"
+
+
+def _by_id(f: Finding, _: _Lookups) -> str:
+    return f"i:{f.record}"
+
+
+def _always(f: Finding, _: _Lookups) -> str:
+    return ALWAYS
+
+
+def _large_customers(f: Finding, look: _Lookups) -> str:
+    if f.code == "large-customer-unregistered":
+        return f"f:{f.file}"
+    if f.code == "large-customer-unvisited":
+        return f"a:{f.record}"
+    return "pl"
+
+
+def _card_rounds(f: Finding, look: _Lookups) -> str:
+    if f.code in ("card-round-unknown", "card-visit-outside-round"):
+        return f"f:{f.file}"
+    if f.code == "card-rounds-too-few":
+        return ALWAYS
+    return f"r:{f.record}"
+
+
+def _submissions(f: Finding, look: _Lookups) -> str:
+    month = look.submission_month.get(f.file) or f.file.split("/")[2]  # records/submissions/<month>/<unit>.yaml
+    return f"u:{month}"
+
+
+def _decisions(f: Finding, look: _Lookups) -> str:
+    return f"d:{look.decisions_month[f.file]}"
+
+
+def _landing(f: Finding, look: _Lookups) -> str:
+    if f.code == "history-shallow":
+        return ALWAYS
+    if f.code == "record-time-after-landing" or look.kind_of.get(f.file) != "visit":
+        return f"f:{f.file}"
+    return _by_case(f, look)
+
+
+GROUP_OF: dict[Callable, Callable[[Finding, _Lookups], str]] = {
+    units.check_units: _always,
+    placement.check_ids_match_files: _by_file,
+    placement.check_unique_ids: _by_id,
+    placement.check_units_exist: _by_file,
+    placement.check_folders: _by_file,
+    times.check_visit_times: _by_file,
+    times.check_letter_times: _by_file,
+    deadlines.check_disasters: _by_file,
+    deadlines.check_attempts_agree: _by_case,
+    deadlines.check_callback_deadlines: _by_case,
+    deadlines.check_letter_deadlines: _by_file,
+    deadlines.check_calendar_years: lambda f, look: "c",
+    coverage.check_orders: _by_order,
+    coverage.check_order_callbacks: _by_order,
+    coverage.check_visits_against_orders: _by_case,
+    coverage.check_responsibilities: _by_file,
+    coverage.check_key_customers: lambda f, look: f"a:{f.record}",
+    coverage.check_large_customers: _large_customers,
+    coverage.check_card_rounds: _card_rounds,
+    coverage.check_samples: lambda f, look: f"s:{f.file}",
+    assessment.check_submissions: _submissions,
+    assessment.check_decisions: _decisions,
+    landing.check_landing: _landing,
+    amendments.check_against_base: _always,
+}
+
+
+def grouped_findings(archive: Archive, context: Context) -> dict[str, list[Finding]]:
+    """Every finding of reading and of every check, by group."""
+    look = _Lookups.of(archive)
+    groups: dict[str, list[Finding]] = defaultdict(list)
+    for f in archive.findings:
+        groups[f"f:{f.file}"].append(f)
+    for check in ALL_CHECKS:
+        group_of = GROUP_OF[check]
+        for f in check(archive, context):
+            groups[group_of(f, look)].append(f)
+    return groups
+
+
+# --- when a group's findings may change with "now" ----------------------------------------
+
+
+def _next_midnight(moment: datetime) -> datetime:
+    day = moment.astimezone(BEIJING).date() + timedelta(days=1)
+    return datetime(day.year, day.month, day.day, tzinfo=BEIJING)
+
+
+def _report_due(archive: Archive, month: str) -> datetime:
+    year, number = (int(x) for x in month.split("-"))
+    return archive.rules.monthly_report_due(year, number)
+
+
+def thresholds(archive: Archive, as_of: datetime, groups: set[str] | None = None) -> dict[str, float]:
+    """For each group, the first moment at or after ``as_of`` from which its findings may differ (none: never).
+
+    ``groups`` None: every group of the archive (a full run). Moments may be early (the group
+    is then only recomputed sooner), never late. (Runs over every record of a full run: the
+    records whose moments are all past are passed over quickly.)
+    """
+    if groups is None:
+        groups = _whole_archive_groups(archive)
+    if archive.rules is None:
+        return {g: as_of.timestamp() for g in groups}
+    merge_days = timedelta(days=audit_settings(archive).merge_warning_days)
+    moments: dict[str, list[datetime]] = defaultdict(list)
+    for case in archive.cases:
+        deadline = case.deadline
+        if deadline is not None and deadline.due >= as_of:
+            moments[f"o:{case.order}"] += [deadline.due - merge_days, deadline.due]
+    for visit in archive.visits:
+        trigger = visit.trigger
+        if visit.visited_at >= as_of or (trigger is not None and trigger.archived_at >= as_of):
+            moments[f"f:{visit.source.path}"] += [visit.visited_at, *([trigger.archived_at] if trigger else [])]
+    for letter in archive.letters:
+        found = moments[f"f:{letter.source.path}"]
+        for moment in (letter.received_at, letter.replied_at):
+            if moment is not None:
+                found += [moment, _next_midnight(moment)]
+        deadline = archive.rules.for_letter(letter)
+        if deadline is not None:
+            found += [deadline.due - merge_days, deadline.due]
+    result: dict[str, float] = {}
+    for group, found in moments.items():
+        if group in groups or ALL_RECORDS in groups:
+            at = min((m for m in found if m >= as_of), default=None)
+            if at is not None:
+                result[group] = at.timestamp()
+    next_year_end = end_of_day(date(as_of.year, 12, 31))
+    if next_year_end < as_of:
+        next_year_end = end_of_day(date(as_of.year + 1, 12, 31))
+    samples = {s.source.path: s for s in archive.samples}
+    submitted = _submitted(archive)
+    for group in groups:
+        kind, _, key = group.partition(":")
+        if group == ALWAYS or group in ("pl", "c"):
+            at = as_of if group == ALWAYS else _next_midnight(as_of)
+        elif kind == "a":
+            at = next_year_end
+        elif kind == "s":
+            sample = samples.get(key)
+            at = end_of_day(coverage.last_day_of_month(sample.year, sample.month)) if sample else None
+        elif kind in ("u", "d"):
+            due = _report_due(archive, key)
+            # Before the month is due, case states inside it still turn; with nothing to compare, only the due date counts.
+            at = (as_of if kind == "d" or key in submitted else due) if as_of <= due else None
+        else:
+            continue
+        if at is not None:
+            result[group] = at.timestamp()
+    return result
+
+
+# --- what the findings depend on besides their groups' records ----------------------------
+
+
+def _code_hash() -> str:
+    digest = hashlib.sha1(f"{FORMAT} {sys.version_info[:2]} {version_key()}".encode())
+    for path in sorted(PACKAGE.rglob("*.py")):
+        digest.update(path.relative_to(PACKAGE).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def fingerprint(kinds: dict[str, str | None], keys: dict[str, str], history: History | None) -> str:
+    """Everything besides the groups' own records that findings depend on."""
+    digest = hashlib.sha1(_code_hash().encode())
+    # Not ``base``: only the comparison with it depends on it, and that group is recomputed every run.
+    digest.update(repr((history.ref if history else None, history.shallow if history else None)).encode())
+    digest.update(f"{POLICY_FILE}\0{keys.get(POLICY_FILE, '')}\0".encode())
+    for path, kind in kinds.items():
+        if kind in FULL_RUN_KINDS or path in CONFIG_FILES or path == POLICY_FILE:
+            digest.update(f"{path}\0{keys.get(path, '')}\0".encode())
+        elif kind == "orders":
+            digest.update(f"{path}\0".encode())  # the months with orders files (visits in other months are not checked)
+    return digest.hexdigest()
+
+
+def landings_of(history: History | None) -> dict[str, str]:
+    if history is None or history.shallow:
+        return {}
+    return {path: commit.sha for path, commit in history.landings.items()}
+
+
+# --- a run --------------------------------------------------------------------------------
+
+
+def _rows_of(archive: Archive) -> dict[str, tuple[str, ...]]:
+    rows: dict[str, list[str]] = defaultdict(list)
+    for order in archive.orders:
+        rows[order.path].append(f"{order.path}#{order.order}")
+    return {p: tuple(r) for p, r in rows.items()}
+
+
+def _finding_row(f: Finding) -> tuple[Any, ...]:
+    return (f.file, f.line, f.severity, f.article, f.record, f.code, f.message)
+
+
+def _group_rows(groups: dict[str, list[Finding]]) -> dict[str, tuple[tuple[Any, ...], ...]]:
+    return {g: tuple(_finding_row(f) for f in found) for g, found in groups.items() if found}
+
+
+def _volatile(groups: dict[str, tuple[tuple[Any, ...], ...]], as_of: float) -> dict[str, float]:
+    return {g: as_of for g, rows in groups.items() if any(row[5] in VOLATILE_CODES for row in rows)}
+
+
+def _whole_archive_groups(archive: Archive) -> set[str]:
+    """The groups a full run watches besides those of every record (``ALL_RECORDS``: cases and files)."""
+    groups = {ALWAYS, "pl", "c", ALL_RECORDS}
+    groups |= {f"a:{c.account}" for c in (*archive.key_customers, *archive.large_customers)}
+    groups |= {f"s:{s.source.path}" for s in archive.samples}
+    groups |= {f"u:{m[0]:04d}-{m[1]:02d}" for m in archive.figure_months or ()} | {f"u:{m}" for m in _submitted(archive)}
+    groups |= {f"d:{m}" for m in _decided(archive)}
+    return groups
+
+
+def _counts(provided: Iterable[tuple[str, ...]]) -> dict[str, int]:
+    """How many providers give each counted key (see ``COUNTED``)."""
+    counts: dict[str, int] = defaultdict(int)
+    for keys in provided:
+        for k in keys:
+            if k[:2] in COUNTED:
+                counts[k] += 1
+    return dict(counts)
+
+
+def _order_years(rows: dict[str, tuple[str, ...]]) -> tuple[int, ...]:
+    return tuple(sorted({int(path.rsplit("/", 1)[1][:4]) for path, found in rows.items() if found}))
+
+
+def _years(counts: dict[str, int], order_years: Iterable[int]) -> tuple[int, ...]:
+    """The years with visits or work orders (``coverage.completed_years``)."""
+    return tuple(sorted({int(k[2:6]) for k, n in counts.items() if k.startswith("s:") and n} | set(order_years)))
+
+
+def _months(counts: dict[str, int]) -> set[tuple[int, int]]:
+    return {(int(k[2:6]), int(k[7:9])) for k, n in counts.items() if k.startswith("m:") and n}
+
+
+def _readers(keys: Iterable[str], samples_by_month: dict[str, set[str]], decided: set[str]) -> set[str]:
+    """The groups whose findings depend on these data keys."""
+    groups: set[str] = set()
+    for key in keys:
+        kind, _, rest = key.partition(":")
+        if kind in ("f", "i", "o", "a", "r"):
+            groups.add(key)
+        elif kind == "sp":
+            groups.add(f"s:{rest}")
+        elif kind == "s":
+            groups |= {f"s:{path}" for path in samples_by_month.get(rest, ())}
+        elif kind in ("m", "q"):
+            groups.add(f"u:{rest}")  # whether the month has figures at all decides what is missing
+            if rest in decided:
+                groups.add(f"d:{rest}")
+        elif kind == "d":
+            groups.add(key)
+        elif key == "reg":
+            groups.add("pl")
+            groups |= {f"d:{month}" for month in decided if month.endswith(("-01", "-12"))}
+        elif kind == "cal":
+            groups.add("c")
+    return groups
+
+
+def _reads(group: str, sample_month: dict[str, str], submitted: set[str]) -> list[str]:
+    """The data keys whose providers a group's findings are worked out from."""
+    kind, _, rest = group.partition(":")
+    if kind in ("f", "i", "o", "a", "r"):
+        return [group]
+    if kind == "s":
+        return [f"sp:{rest}"] + ([f"s:{sample_month[rest]}"] if rest in sample_month else [])
+    if kind == "u":  # a month's figures are compared only with a submission of it
+        return [f"q:{rest}"] + ([f"m:{rest}"] if rest in submitted else [])
+    if kind == "d":  # registered customers' year (December) and the plans (January) count too
+        return [f"m:{rest}", f"q:{rest}", f"d:{rest}"] + (["reg"] if rest.endswith(("-01", "-12")) else [])
+    if group == "pl":
+        return ["reg"]
+    return []  # c: from the counts; *: small files
+
+
+def validate(root: Path, *, as_of: datetime, history: History | None, base: str | None = None,
+             jobs: int | None = None, use_cache: bool = True) -> Outcome:
+    """Every finding of the archive at ``as_of``: the same whichever way it is worked out."""
+    cut = history.until(as_of) if history is not None else None
+    if not use_cache:
+        return _full(root, as_of, cut, base, jobs)
+    index = GitIndex(root)  # Git lists and stats the files while this process does the same
+    comparison = start_git(root, "diff", *diff_arguments(base)) if base is not None else None
+    listings = checkstate.load_listings(root)
+    known = dict(listings)
+    paths = discover(root, listings)
+    keys = file_keys(root, [POLICY_FILE, *paths], index)
+    if keys is None:  # not a Git work tree that ignores .cache/: nothing is kept
+        return _full(root, as_of, cut, base, jobs, paths=paths)
+    if listings != known:
+        checkstate.save_listings(root, listings)
+    # The kinds that matter here (a full run, small files, orders): all but the bulk of visits and letters.
+    kinds = {p: classify(p) for p in paths if not p.startswith(BULK_FOLDERS)}
+    run = _Run(root, as_of, cut, base, jobs, paths, keys, kinds, comparison)
+    return run.incremental() or run.full()
+
+
+def _history_digest(history: History | None) -> str:
+    if history is None or history.shallow:
+        return repr(history is not None)
+    last = history.commits[-1].sha if history.commits else ""
+    return f"{history.ref} {history.head} {len(history.commits)} {last}"
+
+
+@dataclass
+class _Run:
+    """One validation with the cache: incremental when the last run's state allows it, else full."""
+
+    root: Path
+    as_of: datetime
+    history: History | None
+    base: str | None
+    jobs: int | None
+    paths: list[str]
+    keys: dict[str, str]  # content keys of the files (and policy.yaml); unreadable files have none
+    kinds: dict[str, str | None]
+    comparison: subprocess.Popen | None = None  # ``git diff`` against ``base``, started early
+
+    @property
+    def fingerprint(self) -> str:
+        return fingerprint(self.kinds, self.keys, self.history)
+
+    def _canonical_landings(self) -> dict[str, str]:
+        canonical = {p: p for p in self.paths}  # one string per path in the stored tables
+        return {canonical.get(p, p): sha for p, sha in landings_of(self.history).items()}
+
+    def full(self) -> Outcome:
+        outcome, archive, found = _full(self.root, self.as_of, self.history, self.base, self.jobs, keys=self.keys,
+                                        paths=self.paths, keep=True)
+        provided = provides(archive)
+        rows = _rows_of(archive)
+        counts = _counts(provided.values())
+        groups = _group_rows(found)
+        archive.figure_months = _months(counts)
+        until = thresholds(archive, self.as_of)
+        until.update(_volatile(groups, self.as_of.timestamp()))
+        snapshot = Snapshot(checkstate.new_token(), self.fingerprint, checkstate.digest(self.keys),
+                            _history_digest(self.history), counts, _order_years(rows), checkstate.new_token(), {},
+                            checkstate.new_token(), {}, {}, {})
+        checkstate.save_graph(self.root, snapshot.graph_token, KeyGraph.build(provided))
+        checkstate.save_listing(self.root, Listing(snapshot.listing_token, self.keys, self._canonical_landings(), rows))
+        checkstate.save_snapshot(self.root, snapshot)
+        checkstate.save_results(self.root, Results(snapshot.token, self.as_of.timestamp(), groups, until,
+                                                   _sample_months(archive), tuple(_submitted(archive)),
+                                                   tuple(_decided(archive))))
+        return outcome
+
+    def incremental(self) -> Outcome | None:
+        """The findings worked out from the last run's, or None when this must be a full run."""
+        results = checkstate.load_results(self.root)
+        snapshot = checkstate.load_snapshot(self.root, results.token) if results is not None else None
+        if snapshot is None or snapshot.fingerprint != self.fingerprint or self.as_of.timestamp() < results.as_of:
+            return None
+        manifest_digest, history_digest = checkstate.digest(self.keys), _history_digest(self.history)
+        changes = _Changes(snapshot)
+        if manifest_digest != snapshot.manifest_digest or history_digest != snapshot.history_digest:
+            listing = checkstate.load_listing(self.root, snapshot.listing_token)
+            if listing is None:
+                return None
+            changes.find(listing, self.keys, self._canonical_landings() if history_digest != snapshot.history_digest
+                         else None)
+        changes.paths |= {p for p in self.paths if p not in self.keys}  # unreadable: read (and reported) every time
+        graph = checkstate.load_graph(self.root, snapshot.graph_token, snapshot.graph_overlay)
+        if graph is None:
+            return None
+        outcome = self._update(results, snapshot, graph, changes)
+        if outcome is not None:
+            snapshot = changes.snapshot
+            snapshot.manifest_digest, snapshot.history_digest = manifest_digest, history_digest
+            checkstate.save_snapshot(self.root, snapshot)
+        return outcome
+
+    def _update(self, results: Results, snapshot: Snapshot, graph: KeyGraph, changes: "_Changes") -> Outcome | None:
+        stamp = self.as_of.timestamp()
+        changed = changes.paths
+        existing = set(self.paths) & changed
+        small = {p for p, kind in self.kinds.items() if kind in SMALL_KINDS}
+        # Providers a changed file stood for last time (an orders file: each of its rows).
+        old_providers = set(changed) | {row for p in changed for row in changes.old_rows.get(p, ())}
+        old_keys = {p: graph.keys_of(p) or () for p in old_providers}
+        touched = {f"f:{p}" for p in changed} | {k for keys in old_keys.values() for k in keys}
+        groups = {ALWAYS} | {g for g, at in results.until.items() if at <= stamp}
+        shards = Shards(self.root, partial=True, hot=checkstate.load_hot(self.root))
+        base_changes: list[tuple[str, str]] = []
+        if self.base is not None:
+            output = git_output(self.comparison)
+            base_changes = parse_name_status(output) if output is not None else changes_since(self.root, self.base)
+        always = small | ({p for _, p in base_changes} & set(self.paths))
+        decided = set(results.decided) | {k[2:] for keys in old_keys.values() for k in keys if k.startswith("d:")}
+        submitted = set(results.submitted) | {k[2:] for keys in old_keys.values() for k in keys if k.startswith("q:")}
+        loaded: Archive | None = None
+        loaded_providers: set[str] = set()
+        provided_now: dict[str, tuple[str, ...]] = {}
+        while True:  # loading tells the changed files' new keys, which may bring in more groups: until no more are needed
+            sample_month = _sample_months(loaded) if loaded is not None else dict(results.samples)
+            samples_by_month: dict[str, set[str]] = defaultdict(set)
+            for path, month in (*results.samples.items(), *sample_month.items()):
+                samples_by_month[month].add(path)
+            if loaded is not None:
+                decided |= _decided(loaded)
+                submitted |= _submitted(loaded)
+            groups |= _readers(touched, samples_by_month, decided)
+            needed_keys = {k for g in groups for k in _reads(g, sample_month, submitted)}
+            selection, providers = _select(graph, needed_keys, existing, always, self.kinds)
+            if loaded is not None and providers <= loaded_providers:
+                break
+            loaded = load_archive(self.root, jobs=self.jobs, keys=self.keys, select=selection, paths=self.paths,
+                                  shards=shards)
+            loaded_providers = providers
+            provided_now = provides(loaded)
+            for provider, new_keys in provided_now.items():
+                if provider in old_providers:
+                    touched.update(new_keys)
+                else:
+                    touched.update(set(new_keys) ^ set(graph.keys_of(provider) or ()))
+        # The providers as they are now: loaded ones get their keys afresh, those of changed files that are gone go.
+        counts = dict(snapshot.counts)
+        for provider in old_providers | set(provided_now):
+            before = old_keys[provider] if provider in old_providers else graph.keys_of(provider)
+            now = provided_now.get(provider)
+            if before is not None and now is not None and set(before) == set(now):
+                continue
+            for k in before or ():
+                if k in counts:
+                    counts[k] -= 1
+            for k in now or ():
+                if k[:2] in COUNTED:
+                    counts[k] = counts.get(k, 0) + 1
+            graph.set(provider, now)
+        order_years = changes.update_rows(_rows_of(loaded), snapshot.order_years)
+        years = _years(counts, order_years)
+        if years != _years(snapshot.counts, snapshot.order_years):
+            return None  # "completed years" changed meaning for every customer and round
+        loaded.record_years = set(years)
+        loaded.figure_months = _months(counts)
+        loaded.provisional_counts = {int(k[4:]): n for k, n in counts.items() if k.startswith("cal:") and n}
+        loaded.history = self.history
+        if self.base is not None:
+            loaded.memo[("changes-since", self.base)] = base_changes
+        found = grouped_findings(loaded, Context(as_of=self.as_of, history=self.history, base=self.base))
+        fresh = _group_rows({g: f for g, f in found.items() if g in groups})
+        all_rows = {g: r for g, r in results.groups.items() if g not in groups}
+        all_rows.update(fresh)
+        until = {g: at for g, at in results.until.items() if g not in groups}
+        until.update(thresholds(loaded, self.as_of, groups))
+        until.update(_volatile(fresh, stamp))
+        snapshot = changes.snapshot
+        snapshot.counts, snapshot.order_years = counts, order_years
+        compact = graph.compacted()
+        if compact is not graph:
+            snapshot.graph_token = checkstate.new_token()
+            checkstate.save_graph(self.root, snapshot.graph_token, compact)
+            graph = compact
+        snapshot.graph_overlay = graph.overlay
+        changes.compact(self.root)
+        checkstate.save_hot(self.root, {p: e for p, e in shards.used.items() if not p.startswith(ORDERS_FOLDER)})
+        snapshot.token = checkstate.new_token()
+        checkstate.save_results(self.root, Results(snapshot.token, stamp, all_rows, until, _sample_months(loaded),
+                                                   tuple(_submitted(loaded)), tuple(_decided(loaded))))
+        findings = sorted((Finding(*row) for group in all_rows.values() for row in group), key=lambda f: f.sort_key)
+        return Outcome(findings, loaded.paths, loaded.load_stats, "incremental", len(groups), len(selection.paths))
+
+
+class _Changes:
+    """The files changed since the last run, and the listing of the files as it is now (kept as the changes to the
+    listing last written, so that a run writes only the small snapshot)."""
+
+    LIMIT = 20_000  # changed entries before the listing is written afresh
+
+    def __init__(self, snapshot: Snapshot):
+        self.snapshot = snapshot
+        self.paths: set[str] = set()
+        self.listing: Listing | None = None
+        self.old_rows: dict[str, tuple[str, ...]] = {}
+
+    def find(self, listing: Listing, keys: dict[str, str], landings: dict[str, str] | None) -> None:
+        """Compare with the listing (and the snapshot's changes to it); ``landings`` None: the history is the same."""
+        s = self.snapshot
+        self.listing = listing
+        manifest = checkstate.overlaid(listing.manifest, s.manifest_overlay)
+        self.paths = {p for p, _ in keys.items() ^ manifest.items()}
+        s.manifest_overlay.update((p, keys.get(p)) for p in self.paths)
+        if landings is not None:
+            before = checkstate.overlaid(listing.landings, s.landings_overlay)
+            moved = {p for p, _ in landings.items() ^ before.items()}
+            self.paths |= moved
+            s.landings_overlay.update((p, landings.get(p)) for p in moved)
+        rows = checkstate.overlaid(listing.rows, s.rows_overlay)
+        self.old_rows = {p: rows[p] for p in self.paths if p in rows}
+
+    def update_rows(self, loaded_rows: dict[str, tuple[str, ...]], order_years: tuple[int, ...]) -> tuple[int, ...]:
+        """Record the rows of the changed orders files; the years of orders files with rows."""
+        if self.listing is None:
+            return order_years  # only unreadable files again, which have no rows
+        changed_orders = {p for p in self.paths if p.startswith(ORDERS_FOLDER)}
+        self.snapshot.rows_overlay.update((p, loaded_rows.get(p)) for p in changed_orders)
+        if not changed_orders:
+            return order_years
+        return _order_years(checkstate.overlaid(self.listing.rows, self.snapshot.rows_overlay))
+
+    def compact(self, root: Path) -> None:
+        s = self.snapshot
+        if self.listing is None or len(s.manifest_overlay) + len(s.landings_overlay) < self.LIMIT:
+            return
+        s.listing_token = checkstate.new_token()
+        checkstate.save_listing(root, Listing(s.listing_token, checkstate.overlaid(self.listing.manifest, s.manifest_overlay),
+                                              checkstate.overlaid(self.listing.landings, s.landings_overlay),
+                                              checkstate.overlaid(self.listing.rows, s.rows_overlay)))
+        s.manifest_overlay, s.landings_overlay, s.rows_overlay = {}, {}, {}
+
+
+def _submitted(archive: Archive) -> set[str]:
+    return {f"{s.year:04d}-{s.month:02d}" for s in archive.submissions}
+
+
+def _decided(archive: Archive) -> set[str]:
+    return {f"{d.year:04d}-{d.month:02d}" for d in archive.decisions}
+
+
+def _sample_months(archive: Archive) -> dict[str, str]:
+    return {s.source.path: f"{s.year:04d}-{s.month:02d}" for s in archive.samples}
+
+
+def _full(root: Path, as_of: datetime, history: History | None, base: str | None, jobs: int | None, *,
+          keys: dict[str, str] | None = None, paths: list[str] | None = None, keep: bool = False):
+    """Every finding from the whole archive (with ``keep``: also the archive and the findings by group)."""
+    archive = load_archive(root, jobs=jobs, use_cache=keys is not None, keys=keys, paths=paths)
+    archive.history = history
+    found = grouped_findings(archive, Context(as_of=as_of, history=history, base=base))
+    findings = sorted((f for group in found.values() for f in group), key=lambda f: f.sort_key)
+    outcome = Outcome(findings, archive.paths, archive.load_stats)
+    return (outcome, archive, found) if keep else outcome
+
+
+def _select(graph: KeyGraph, needed_keys: set[str], changed: set[str], always: set[str],
+            kinds: dict[str, str | None]) -> tuple[Selection, set[str]]:
+    """The files and work-order rows to load for these data keys, each work order's case whole."""
+    providers: set[str] = set(changed) | always
+    for key in needed_keys:
+        if key.startswith("f:"):
+            providers.add(key[2:])
+        else:
+            providers.update(graph.providers_of(key))
+    orders = {k for p in providers for k in graph.keys_of(p) or () if k.startswith("o:")}
+    for key in orders:
+        providers.update(graph.providers_of(key))
+    paths: set[str] = set()
+    rows: dict[str, set[str]] = defaultdict(set)
+    for provider in providers:
+        path, row, order = provider.partition("#")
+        paths.add(path)
+        if row:
+            rows[path].add(order)
+        elif kinds.get(path) == "orders" and path not in changed:
+            rows.setdefault(path, set())  # its reading findings, and only the rows asked for
+    selection = Selection(frozenset(paths), {p: frozenset(r) for p, r in rows.items() if p not in changed})
+    return selection, providers
+
+

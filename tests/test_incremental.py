@@ -1,0 +1,192 @@
+"""Incremental validation (issue 8): what it reuses, what makes it recompute or start over, and its parts.
+
+The randomized comparison with full runs is tests/test_incremental_random.py; these tests
+name the cases one by one.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import shutil
+import time
+
+import pytest
+
+from callback_archive import checkstate
+from callback_archive.archive import discover
+from callback_archive.cache import Shards
+from callback_archive.findings import Finding
+from callback_archive.keygraph import KeyGraph
+from callback_archive.reporters import Summary, report_json
+from conftest import AS_OF, place, run_validate, visit_yaml
+from gitrepo import GitRepo
+
+STATE = ".cache/checks"
+
+
+@pytest.fixture
+def repo(archive):
+    place(archive, "records/visits/tanggu/2026/11/HF-20261126-0001.yaml", visit_yaml("HF-20261126-0001"))
+    place(archive, "records/visits/tanggu/2026/11/HF-20261126-0002.yaml",
+          visit_yaml("HF-20261126-0002", order="GD2026112500124", visited="2026-11-27 08:00"))  # late
+    GitRepo(archive).commit("登记回访", at="2026-11-26T12:00:00+08:00")
+    return archive
+
+
+def validate(root, *extra, as_of=AS_OF):
+    return run_validate("--root", str(root), "--as-of", as_of, "--format", "json", "--stats", *extra)
+
+
+def full(root, as_of=AS_OF):
+    return run_validate("--root", str(root), "--as-of", as_of, "--format", "json", "--no-cache")
+
+
+def test_a_second_run_reuses_the_findings_and_says_how_much_it_recomputed(repo):
+    first = validate(repo)
+    assert "读取统计" in first.stderr  # the first run is a full one
+    second = validate(repo)
+    assert "增量检查：重算" in second.stderr and "其余沿用上次的结论" in second.stderr
+    assert (second.status, second.stdout) == (first.status, first.stdout) == (full(repo).status, full(repo).stdout)
+
+
+def test_a_duplicate_id_added_later_is_found_on_both_sides(repo):
+    validate(repo)
+    source = repo / "records/visits/tanggu/2026/11/HF-20261126-0001.yaml"
+    place(repo, "records/visits/tanggu/2026/11/HF-20261126-0009.yaml", source.read_text(encoding="utf-8"))
+    run = validate(repo)
+    assert "增量检查" in run.stderr
+    assert (run.status, run.stdout) == (full(repo).status, full(repo).stdout)
+    assert {f["code"] for f in run.findings} >= {"id-duplicate", "id-file-mismatch"}
+
+
+def test_a_later_now_recomputes_what_time_changes(repo):
+    # A visit triggered by an order whose deadline is still ahead: overdue only later.
+    place(repo, "records/visits/tanggu/2026/11/HF-20261126-0003.yaml",
+          visit_yaml("HF-20261126-0003", order="GD2026112600125", archived="2026-11-26T08:00:00+08:00",
+                     visited="2026-11-26 08:30", reached=False))  # the 24 hours end 2026-11-27 08:00
+    first = validate(repo)
+    assert "callback-overdue" not in {f["code"] for f in first.findings}
+    later = "2026-11-28T09:00"
+    run = validate(repo, as_of=later)
+    assert "增量检查" in run.stderr
+    assert run.stdout == full(repo, later).stdout
+    assert "callback-overdue" in {f["code"] for f in run.findings}
+
+
+def test_an_earlier_now_is_a_full_run(repo):
+    validate(repo)
+    run = validate(repo, as_of="2026-11-25T09:00")
+    assert "读取统计" in run.stderr and run.stdout == full(repo, "2026-11-25T09:00").stdout
+
+
+def test_a_policy_change_is_a_full_run(repo):
+    validate(repo)
+    policy = repo / "policy.yaml"
+    policy.write_text(policy.read_text(encoding="utf-8").replace("merge_warning_days: 3", "merge_warning_days: 4"),
+                      encoding="utf-8")
+    run = validate(repo)
+    assert "读取统计" in run.stderr and run.stdout == full(repo).stdout
+
+
+@pytest.mark.parametrize("damage", ["delete", "garble", "mismatch"])
+def test_a_missing_damaged_or_mixed_state_means_a_full_run_with_the_same_findings(repo, damage):
+    first = validate(repo)
+    state = repo / STATE
+    if damage == "delete":
+        shutil.rmtree(state)
+    elif damage == "garble":
+        for part in state.iterdir():
+            part.write_bytes(b"\x00 not marshal")
+    else:  # the results of one run with the snapshot of another
+        kept = (state / "results.marshal").read_bytes()
+        validate(repo, as_of="2026-11-27T09:00")
+        (state / "results.marshal").write_bytes(kept)
+        (state / "snapshot.marshal").write_bytes((state / "snapshot.marshal").read_bytes().replace(b"a", b"b", 1))
+    run = validate(repo)
+    assert "读取统计" in run.stderr and run.stdout == first.stdout
+
+
+def test_a_landing_on_main_is_noticed_without_any_change_of_content(repo):
+    place(repo, "records/visits/tanggu/2026/11/HF-20261126-0004.yaml",
+          visit_yaml("HF-20261126-0004", order="GD2026112600126", archived="2026-11-26T09:00:00+08:00",
+                     visited="2026-11-26 10:00"))
+    validate(repo, as_of="2026-11-27T09:00")  # not on main yet
+    GitRepo(repo).commit("登记回访", at="2026-11-27T08:00:00+08:00")  # (init again: the same repository)
+    run = validate(repo, as_of="2026-11-27T09:00")
+    assert "增量检查" in run.stderr and run.stdout == full(repo, "2026-11-27T09:00").stdout
+
+
+# --- the parts --------------------------------------------------------------------------------
+
+
+def test_key_graph_answers_both_ways_and_keeps_changes_in_its_overlay():
+    graph = KeyGraph.build({"a.yaml": ("o:1", "m:2026-11"), "b.yaml": ("o:1",), "c.csv#2": ("o:2", "m:2026-11")})
+    assert graph.providers_of("o:1") == {"a.yaml", "b.yaml"} and graph.providers_of("m:2026-11") == {"a.yaml", "c.csv#2"}
+    assert graph.keys_of("b.yaml") == ("o:1",) and graph.keys_of("nobody") is None
+    graph.set("b.yaml", ("o:2",))
+    graph.set("a.yaml", None)
+    graph.set("d.yaml", ("o:1",))
+    assert graph.providers_of("o:1") == {"d.yaml"} and graph.providers_of("o:2") == {"b.yaml", "c.csv#2"}
+    assert graph.keys_of("a.yaml") is None
+    stored = KeyGraph(*graph.as_tuple()[:2], graph._raw[0], graph._raw[1], dict(graph.overlay))
+    assert stored.providers_of("o:2") == {"b.yaml", "c.csv#2"}
+
+
+def test_key_graph_folds_a_large_overlay_into_its_tables(monkeypatch):
+    monkeypatch.setattr("callback_archive.keygraph.OVERLAY_LIMIT", 2)
+    graph = KeyGraph.build({"a": ("k",), "b": ("k",)})
+    graph.set("a", None)
+    assert graph.compacted() is graph
+    graph.set("c", ("k", "j"))
+    folded = graph.compacted()
+    assert folded is not graph and folded.overlay == {}
+    assert folded.providers_of("k") == {"b", "c"} and folded.keys_of("c") == ("k", "j")
+
+
+def test_folder_listings_are_reused_until_a_folder_changes(tmp_path):
+    folder = tmp_path / "records" / "visits"
+    folder.mkdir(parents=True)
+    (folder / "a.yaml").write_text("x", encoding="utf-8")
+    old = time.time_ns() - 10_000_000_000  # older than the racy window
+    os.utime(folder, ns=(old, old))
+    listings: dict = {}
+    assert discover(tmp_path, listings) == ["records/visits/a.yaml"]
+    assert listings["records/visits"][0] == old
+    listings["records/visits"] = (old, (), ("a.yaml", "remembered.yaml"))  # proves the listing is reused
+    assert discover(tmp_path, listings) == ["records/visits/a.yaml", "records/visits/remembered.yaml"]
+    (folder / "b.yaml").write_text("x", encoding="utf-8")  # changes the folder's time: listed again
+    assert discover(tmp_path, listings) == ["records/visits/a.yaml", "records/visits/b.yaml"]
+
+
+def test_a_folder_changed_just_now_is_listed_every_time(tmp_path):
+    folder = tmp_path / "records"
+    folder.mkdir()
+    (folder / "a.yaml").write_text("x", encoding="utf-8")
+    listings: dict = {}
+    discover(tmp_path, listings)
+    assert listings["records"][0] == -1  # racy: never matches a real time
+
+
+def test_hot_entries_count_only_with_the_right_key(tmp_path):
+    shards = Shards(tmp_path, partial=True, hot={"records/a.yaml": ("key-1", "payload")})
+    assert shards.get("records/a.yaml", "key-1") == "payload"
+    assert shards.get("records/a.yaml", "key-2") is None
+    assert shards.used == {"records/a.yaml": ("key-1", "payload")}
+
+
+def test_overlaid_listing():
+    assert checkstate.overlaid({"a": 1, "b": 2}, {"b": None, "c": 3}) == {"a": 1, "c": 3}
+
+
+@pytest.mark.parametrize("count", [0, 1, 3])
+def test_json_report_is_exactly_what_json_dump_writes(count):
+    findings = [Finding("records/x.yaml", n or None, "error", "第十四条" if n else None, None, "schema-enum",
+                        f"说明 \"引号\" \\ 换行\n{n}") for n in range(count)]
+    summary = Summary.of(findings, 7, "2026-11-26 09:00")
+    written = io.StringIO()
+    report_json(findings, summary, written)
+    expected = json.dumps({"findings": [f.as_dict() for f in findings], "summary": summary.__dict__},
+                          ensure_ascii=False, indent=2) + "\n"
+    assert written.getvalue() == expected
