@@ -126,7 +126,8 @@ def run(command: list[str], cwd: Path = REPO, env: dict[str, str] | None = None)
     sampler.join()
     after = resource.getrusage(resource.RUSAGE_CHILDREN)  # waited-for descendants: the validator and its workers
     cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
-    stats = "\n".join(line for line in err.decode("utf-8", "replace").splitlines() if line.startswith(("读取统计", "用时")))
+    stats = "\n".join(line for line in err.decode("utf-8", "replace").splitlines()
+                      if line.startswith(("读取统计", "增量检查", "用时")))
     if process.returncode not in (0, 1):
         raise SystemExit(f"命令失败（{process.returncode}）：{' '.join(command)}\n{err.decode('utf-8', 'replace')[-2000:]}")
     return Run(wall, cpu, peak / 1024, out, stats, process.returncode)

@@ -507,9 +507,16 @@ class _Run:
         canonical = {p: p for p in self.paths}  # one string per path in the stored tables
         return {canonical.get(p, p): sha for p, sha in landings_of(self.history).items()}
 
+    def _base_changes(self) -> list[tuple[str, str]]:
+        """The record files changed since ``base`` (from the ``git diff`` started early)."""
+        output = git_output(self.comparison)
+        self.comparison = None
+        return parse_name_status(output) if output is not None else changes_since(self.root, self.base)
+
     def full(self) -> Outcome:
+        base_changes = self._base_changes() if self.base is not None else None
         outcome, archive, found = _full(self.root, self.as_of, self.history, self.base, self.jobs, keys=self.keys,
-                                        paths=self.paths, keep=True)
+                                        paths=self.paths, keep=True, base_changes=base_changes)
         provided = provides(archive)
         rows = _rows_of(archive)
         counts = _counts(provided.values())
@@ -564,10 +571,7 @@ class _Run:
         touched = {f"f:{p}" for p in changed} | {k for keys in old_keys.values() for k in keys}
         groups = {ALWAYS} | {g for g, at in results.until.items() if at <= stamp}
         shards = Shards(self.root, partial=True, hot=checkstate.load_hot(self.root))
-        base_changes: list[tuple[str, str]] = []
-        if self.base is not None:
-            output = git_output(self.comparison)
-            base_changes = parse_name_status(output) if output is not None else changes_since(self.root, self.base)
+        base_changes = self._base_changes() if self.base is not None else []
         always = small | ({p for _, p in base_changes} & set(self.paths))
         decided = set(results.decided) | {k[2:] for keys in old_keys.values() for k in keys if k.startswith("d:")}
         submitted = set(results.submitted) | {k[2:] for keys in old_keys.values() for k in keys if k.startswith("q:")}
@@ -705,10 +709,13 @@ def _sample_months(archive: Archive) -> dict[str, str]:
 
 
 def _full(root: Path, as_of: datetime, history: History | None, base: str | None, jobs: int | None, *,
-          keys: dict[str, str] | None = None, paths: list[str] | None = None, keep: bool = False):
+          keys: dict[str, str] | None = None, paths: list[str] | None = None, keep: bool = False,
+          base_changes: list[tuple[str, str]] | None = None):
     """Every finding from the whole archive (with ``keep``: also the archive and the findings by group)."""
     archive = load_archive(root, jobs=jobs, use_cache=keys is not None, keys=keys, paths=paths)
     archive.history = history
+    if base_changes is not None:
+        archive.memo[("changes-since", base)] = base_changes
     found = grouped_findings(archive, Context(as_of=as_of, history=history, base=base))
     findings = sorted((f for group in found.values() for f in group), key=lambda f: f.sort_key)
     outcome = Outcome(findings, archive.paths, archive.load_stats)
