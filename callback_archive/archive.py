@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+from bisect import bisect_left
 import os
 import time
 from contextlib import contextmanager
@@ -316,10 +317,16 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+def _under(paths: list[str], folder: str) -> list[str]:
+    """The sorted ``paths`` in ``folder`` (found by bisection: a big year has 200,000 paths)."""
+    start = bisect_left(paths, folder)
+    return paths[start:bisect_left(paths, folder[:-1] + chr(ord(folder[-1]) + 1), start)]
+
+
 @dataclass(frozen=True)
 class Selection:
-    """The part of an archive an incremental run loads: these files, and of an orders file in ``rows``
-    only the rows of those work orders (an orders file not in ``rows``: every row)."""
+    """The part of an archive an incremental run loads: these files (each of them there), and of an orders
+    file in ``rows`` only the rows of those work orders (an orders file not in ``rows``: every row)."""
 
     paths: frozenset[str]
     rows: dict[str, frozenset[str]] = field(default_factory=dict)
@@ -340,7 +347,7 @@ def load_archive(root: Path, *, jobs: int | None = None, use_cache: bool = True,
     index = GitIndex(root) if use_cache and keys is None else None  # Git stats the files while this process lists them
     archive = Archive(root=root, paths=paths if paths is not None else discover(root))
     with collector_paused():
-        chosen = archive.paths if select is None else [p for p in archive.paths if p in select.paths]
+        chosen = archive.paths if select is None else sorted(select.paths)
         kinds = {relpath: classify(relpath) for relpath in chosen}
         items = [(relpath, kind) for relpath, kind in kinds.items() if kind is not None]
         has_policy = (root / POLICY_FILE).is_file()
@@ -348,7 +355,7 @@ def load_archive(root: Path, *, jobs: int | None = None, use_cache: bool = True,
                             jobs=jobs, use_cache=use_cache, index=index, stats=archive.load_stats, keys=keys,
                             shards=shards)
         archive.policy = _load_policy(next(payloads) if has_policy else None, archive.findings)
-        archive.order_months = {month for p in archive.paths if p.startswith(ORDERS_FOLDER) and classify(p) == "orders"
+        archive.order_months = {month for p in _under(archive.paths, ORDERS_FOLDER) if classify(p) == "orders"
                                 for month in [month_of_orders_file(p)] if month}
         wanted_rows = select.rows if select is not None else {}
         for relpath in chosen:

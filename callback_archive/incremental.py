@@ -563,7 +563,8 @@ class _Run:
     def _update(self, results: Results, snapshot: Snapshot, graph: KeyGraph, changes: "_Changes") -> Outcome | None:
         stamp = self.as_of.timestamp()
         changed = changes.paths
-        existing = set(self.paths) & changed
+        on_disk = set(self.paths)
+        existing = on_disk & changed
         small = {p for p, kind in self.kinds.items() if kind in SMALL_KINDS}
         # Providers a changed file stood for last time (an orders file: each of its rows).
         old_providers = set(changed) | {row for p in changed for row in changes.old_rows.get(p, ())}
@@ -588,11 +589,20 @@ class _Run:
                 submitted |= _submitted(loaded)
             groups |= _readers(touched, samples_by_month, decided)
             needed_keys = {k for g in groups for k in _reads(g, sample_month, submitted)}
-            selection, providers = _select(graph, needed_keys, existing, always, self.kinds)
+            selection, providers = _select(graph, needed_keys, existing, always, self.kinds, on_disk)
             if loaded is not None and providers <= loaded_providers:
                 break
+            if loaded is None and existing:
+                # First only the changed files (and the small ones), for their keys now: the groups those
+                # bring in are then loaded once, with the rest.
+                selection, providers = _select(graph, set(), existing, always, self.kinds, on_disk)
+                selection = Selection(selection.paths, {p: frozenset() for p in selection.rows})
+            read_before = loaded.load_stats.read if loaded is not None else 0
             loaded = load_archive(self.root, jobs=self.jobs, keys=self.keys, select=selection, paths=self.paths,
                                   shards=shards)
+            # A file read by an earlier pass comes from memory now: it was read all the same.
+            loaded.load_stats.read += read_before
+            loaded.load_stats.cached -= read_before
             loaded_providers = providers
             provided_now = provides(loaded)
             for provider, new_keys in provided_now.items():
@@ -723,7 +733,7 @@ def _full(root: Path, as_of: datetime, history: History | None, base: str | None
 
 
 def _select(graph: KeyGraph, needed_keys: set[str], changed: set[str], always: set[str],
-            kinds: dict[str, str | None]) -> tuple[Selection, set[str]]:
+            kinds: dict[str, str | None], on_disk: set[str]) -> tuple[Selection, set[str]]:
     """The files and work-order rows to load for these data keys, each work order's case whole."""
     providers: set[str] = set(changed) | always
     for key in needed_keys:
@@ -738,6 +748,8 @@ def _select(graph: KeyGraph, needed_keys: set[str], changed: set[str], always: s
     rows: dict[str, set[str]] = defaultdict(set)
     for provider in providers:
         path, row, order = provider.partition("#")
+        if path not in on_disk:
+            continue  # gone since the last run
         paths.add(path)
         if row:
             rows[path].add(order)
