@@ -38,7 +38,7 @@ from typing import Any, Callable, Iterator
 
 CACHE_DIR = Path(".cache") / "records"
 FORMAT = 2
-BUCKETS = 64  # shards per folder
+BUCKETS = 16  # shards per folder
 # Modules whose code decides what reading a file gives: any change to them empties the cache.
 READER_MODULES = ("archive", "cache", "findings", "model", "orders", "schemas", "timeutil", "yamlread")
 CHUNK = 500  # files per task sent to a worker: large enough that sending it costs little
