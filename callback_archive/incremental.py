@@ -318,7 +318,8 @@ def thresholds(archive: Archive, as_of: datetime, groups: set[str] | None = None
             at = next_year_end
         elif kind == "s":
             sample = samples.get(key)
-            at = end_of_day(coverage.last_day_of_month(sample.year, sample.month)) if sample else None
+            month_end = end_of_day(coverage.last_day_of_month(sample.year, sample.month)) if sample else None
+            at = month_end if month_end is not None and month_end >= as_of else None
         elif kind in ("u", "d"):
             due = _report_due(archive, key)
             # Before the month is due, case states inside it still turn; with nothing to compare, only the due date counts.
