@@ -31,8 +31,10 @@ def build_parser() -> ChineseArgumentParser:
     parser.add_argument("--jobs", type=int, metavar="N",
                         help="用几个进程读取文件（默认：文件多时用全部处理器，少时 1 个）；结果与进程数无关")
     parser.add_argument("--no-cache", action="store_true",
-                        help="不使用也不写入 .cache/records/ 中的读取结果缓存（缓存按文件内容保存，随时可以删除）")
-    parser.add_argument("--stats", action="store_true", help="在标准错误输出上报告读取了多少文件、多少来自缓存、用了几个进程")
+                        help="不使用也不写入 .cache/ 中的缓存：读取结果（records/，按文件内容保存）和上次校验的结论"
+                        "（checks/，只重算改动和时间推移涉及的部分）；缓存随时可以删除，结果不变")
+    parser.add_argument("--stats", action="store_true",
+                        help="在标准错误输出上报告读取了多少文件、多少来自缓存、用了几个进程，增量检查时重算了多少组结论")
     add_root_and_as_of(parser)
     return parser
 
