@@ -52,6 +52,19 @@ def archive(tmp_path: Path) -> Path:
     return tmp_path
 
 
+@pytest.fixture
+def committed(archive: Path) -> Path:
+    """The small archive in a Git work tree that ignores .cache/ (so validation keeps its caches), with two
+    visits on main: one on time and one late."""
+    from gitrepo import GitRepo
+
+    place(archive, "records/visits/tanggu/2026/11/HF-20261126-0001.yaml", visit_yaml("HF-20261126-0001"))
+    place(archive, "records/visits/tanggu/2026/11/HF-20261126-0002.yaml",
+          visit_yaml("HF-20261126-0002", order="GD2026112500124", visited="2026-11-27 08:00"))  # late
+    GitRepo(archive).commit("登记回访", at="2026-11-26T12:00:00+08:00")
+    return archive
+
+
 def place(root: Path, relpath: str, content: bytes | str) -> Path:
     target = root / relpath
     target.parent.mkdir(parents=True, exist_ok=True)

@@ -10,29 +10,18 @@ import pytest
 from callback_archive import cache
 from callback_archive.archive import load_archive
 from conftest import AS_OF, place, run_validate, visit_yaml
-from gitrepo import GitRepo
 
 SHARDS = ".cache/records"
-
-
-@pytest.fixture
-def repo(archive):
-    place(archive, "records/visits/tanggu/2026/11/HF-20261126-0001.yaml", visit_yaml("HF-20261126-0001"))
-    place(archive, "records/visits/tanggu/2026/11/HF-20261126-0002.yaml",
-          visit_yaml("HF-20261126-0002", order="GD2026112500124", visited="2026-11-27 08:00"))  # late
-    git = GitRepo(archive)
-    git.commit("登记回访", at="2026-11-26T12:00:00+08:00")
-    return archive
 
 
 def validate(root):
     return run_validate("--root", str(root), "--as-of", AS_OF, "--format", "json", "--stats")
 
 
-def test_a_second_run_reads_nothing_again_and_says_the_same(repo):
-    first = validate(repo)
-    second = validate(repo)
-    assert (repo / SHARDS).is_dir()
+def test_a_second_run_reads_nothing_again_and_says_the_same(committed):
+    first = validate(committed)
+    second = validate(committed)
+    assert (committed / SHARDS).is_dir()
     assert "命中率 0.0%" in first.stderr
     assert "增量检查：" in second.stderr and "重新读取 0 个" in second.stderr
     assert re.search(r"用时：Git 历史 [0-9.]+ 秒，读取和检查 [0-9.]+ 秒，输出 [0-9.]+ 秒。", second.stderr)
@@ -40,46 +29,46 @@ def test_a_second_run_reads_nothing_again_and_says_the_same(repo):
     assert any(f["code"] == "callback-late" for f in second.findings)
 
 
-def test_deleting_the_cache_changes_nothing(repo):
-    first = validate(repo)
-    shutil.rmtree(repo / ".cache")
-    again = validate(repo)
+def test_deleting_the_cache_changes_nothing(committed):
+    first = validate(committed)
+    shutil.rmtree(committed / ".cache")
+    again = validate(committed)
     assert again.stdout == first.stdout and "来自缓存 0 个" in again.stderr
 
 
-def test_a_changed_file_is_read_again(repo):
-    validate(repo)
-    path = repo / "records/visits/tanggu/2026/11/HF-20261126-0001.yaml"
+def test_a_changed_file_is_read_again(committed):
+    validate(committed)
+    path = committed / "records/visits/tanggu/2026/11/HF-20261126-0001.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace("method: phone", "method: wechat"), encoding="utf-8")
-    run = validate(repo)  # modified in the work tree, not in the index: the index's blob id must not be trusted
+    run = validate(committed)  # modified in the work tree, not in the index: the index's blob id must not be trusted
     assert "重新读取 1 个" in run.stderr
     assert [f["code"] for f in run.findings if f["file"].endswith("0001.yaml")] == ["schema-enum"]
 
 
-def test_untracked_files_are_cached_by_their_content(repo):
-    place(repo, "records/visits/tanggu/2026/11/HF-20261126-0003.yaml", "id: [broken\n")
-    first = validate(repo)
-    second = validate(repo)
+def test_untracked_files_are_cached_by_their_content(committed):
+    place(committed, "records/visits/tanggu/2026/11/HF-20261126-0003.yaml", "id: [broken\n")
+    first = validate(committed)
+    second = validate(committed)
     assert "重新读取 0 个" in second.stderr and second.stdout == first.stdout
     assert any(f["code"] == "yaml-syntax" for f in second.findings)
 
 
-def test_a_damaged_cache_is_ignored_and_rewritten(repo):
-    first = validate(repo)
-    shards = list((repo / SHARDS).iterdir())
+def test_a_damaged_cache_is_ignored_and_rewritten(committed):
+    first = validate(committed)
+    shards = list((committed / SHARDS).iterdir())
     assert shards
     for shard in shards:
         shard.write_bytes(b"\x00 not marshal")
-    shutil.rmtree(repo / ".cache" / "checks")  # else the findings of the last run are reused, reading nothing
-    again = validate(repo)
+    shutil.rmtree(committed / ".cache" / "checks")  # else the findings of the last run are reused, reading nothing
+    again = validate(committed)
     assert again.stdout == first.stdout and "来自缓存 0 个" in again.stderr
-    assert "重新读取 0 个" in validate(repo).stderr
+    assert "重新读取 0 个" in validate(committed).stderr
 
 
-def test_another_reader_version_reads_everything_again(repo, monkeypatch):
-    first = validate(repo)
+def test_another_reader_version_reads_everything_again(committed, monkeypatch):
+    first = validate(committed)
     monkeypatch.setattr(cache, "version_key", lambda: "another schema or reader")
-    again = validate(repo)
+    again = validate(committed)
     assert again.stdout == first.stdout and "来自缓存 0 个" in again.stderr
 
 
@@ -94,9 +83,9 @@ def test_the_version_key_covers_schemas_and_reader_code(tmp_path):
     assert len({before, after_schema, cache.reader_version(package, schemas)}) == 3
 
 
-def test_no_cache_option_neither_reads_nor_writes_it(repo):
-    run = run_validate("--root", str(repo), "--as-of", AS_OF, "--no-cache", "--stats")
-    assert not (repo / SHARDS).exists() and "来自缓存 0 个" in run.stderr
+def test_no_cache_option_neither_reads_nor_writes_it(committed):
+    run = run_validate("--root", str(committed), "--as-of", AS_OF, "--no-cache", "--stats")
+    assert not (committed / SHARDS).exists() and "来自缓存 0 个" in run.stderr
 
 
 def test_outside_git_there_is_no_cache(archive):
@@ -105,10 +94,10 @@ def test_outside_git_there_is_no_cache(archive):
     assert not (archive / ".cache").exists()
 
 
-def test_cached_records_equal_freshly_read_ones(repo):
-    fresh = load_archive(repo, use_cache=False)
-    load_archive(repo)
-    cached = load_archive(repo)
+def test_cached_records_equal_freshly_read_ones(committed):
+    fresh = load_archive(committed, use_cache=False)
+    load_archive(committed)
+    cached = load_archive(committed)
     assert cached.load_stats.read == 0
     for a, b in zip(fresh.visits, cached.visits, strict=True):
         assert [getattr(a, f) for f in a.__slots__ if f != "source"] == [getattr(b, f) for f in b.__slots__ if f != "source"]

@@ -26,15 +26,6 @@ from gitrepo import GitRepo
 STATE = ".cache/checks"
 
 
-@pytest.fixture
-def repo(archive):
-    place(archive, "records/visits/tanggu/2026/11/HF-20261126-0001.yaml", visit_yaml("HF-20261126-0001"))
-    place(archive, "records/visits/tanggu/2026/11/HF-20261126-0002.yaml",
-          visit_yaml("HF-20261126-0002", order="GD2026112500124", visited="2026-11-27 08:00"))  # late
-    GitRepo(archive).commit("登记回访", at="2026-11-26T12:00:00+08:00")
-    return archive
-
-
 def validate(root, *extra, as_of=AS_OF):
     return run_validate("--root", str(root), "--as-of", as_of, "--format", "json", "--stats", *extra)
 
@@ -43,57 +34,57 @@ def full(root, as_of=AS_OF):
     return run_validate("--root", str(root), "--as-of", as_of, "--format", "json", "--no-cache")
 
 
-def test_a_second_run_reuses_the_findings_and_says_how_much_it_recomputed(repo):
-    first = validate(repo)
+def test_a_second_run_reuses_the_findings_and_says_how_much_it_recomputed(committed):
+    first = validate(committed)
     assert "读取统计" in first.stderr  # the first run is a full one
-    second = validate(repo)
+    second = validate(committed)
     assert "增量检查：重算" in second.stderr and "其余沿用上次的结论" in second.stderr
-    assert (second.status, second.stdout) == (first.status, first.stdout) == (full(repo).status, full(repo).stdout)
+    assert (second.status, second.stdout) == (first.status, first.stdout) == (full(committed).status, full(committed).stdout)
 
 
-def test_a_duplicate_id_added_later_is_found_on_both_sides(repo):
-    validate(repo)
-    source = repo / "records/visits/tanggu/2026/11/HF-20261126-0001.yaml"
-    place(repo, "records/visits/tanggu/2026/11/HF-20261126-0009.yaml", source.read_text(encoding="utf-8"))
-    run = validate(repo)
+def test_a_duplicate_id_added_later_is_found_on_both_sides(committed):
+    validate(committed)
+    source = committed / "records/visits/tanggu/2026/11/HF-20261126-0001.yaml"
+    place(committed, "records/visits/tanggu/2026/11/HF-20261126-0009.yaml", source.read_text(encoding="utf-8"))
+    run = validate(committed)
     assert "增量检查" in run.stderr
-    assert (run.status, run.stdout) == (full(repo).status, full(repo).stdout)
+    assert (run.status, run.stdout) == (full(committed).status, full(committed).stdout)
     assert {f["code"] for f in run.findings} >= {"id-duplicate", "id-file-mismatch"}
 
 
-def test_a_later_now_recomputes_what_time_changes(repo):
+def test_a_later_now_recomputes_what_time_changes(committed):
     # A visit triggered by an order whose deadline is still ahead: overdue only later.
-    place(repo, "records/visits/tanggu/2026/11/HF-20261126-0003.yaml",
+    place(committed, "records/visits/tanggu/2026/11/HF-20261126-0003.yaml",
           visit_yaml("HF-20261126-0003", order="GD2026112600125", archived="2026-11-26T08:00:00+08:00",
                      visited="2026-11-26 08:30", reached=False))  # the 24 hours end 2026-11-27 08:00
-    first = validate(repo)
+    first = validate(committed)
     assert "callback-overdue" not in {f["code"] for f in first.findings}
     later = "2026-11-28T09:00"
-    run = validate(repo, as_of=later)
+    run = validate(committed, as_of=later)
     assert "增量检查" in run.stderr
-    assert run.stdout == full(repo, later).stdout
+    assert run.stdout == full(committed, later).stdout
     assert "callback-overdue" in {f["code"] for f in run.findings}
 
 
-def test_an_earlier_now_is_a_full_run(repo):
-    validate(repo)
-    run = validate(repo, as_of="2026-11-25T09:00")
-    assert "读取统计" in run.stderr and run.stdout == full(repo, "2026-11-25T09:00").stdout
+def test_an_earlier_now_is_a_full_run(committed):
+    validate(committed)
+    run = validate(committed, as_of="2026-11-25T09:00")
+    assert "读取统计" in run.stderr and run.stdout == full(committed, "2026-11-25T09:00").stdout
 
 
-def test_a_policy_change_is_a_full_run(repo):
-    validate(repo)
-    policy = repo / "policy.yaml"
+def test_a_policy_change_is_a_full_run(committed):
+    validate(committed)
+    policy = committed / "policy.yaml"
     policy.write_text(policy.read_text(encoding="utf-8").replace("merge_warning_days: 3", "merge_warning_days: 4"),
                       encoding="utf-8")
-    run = validate(repo)
-    assert "读取统计" in run.stderr and run.stdout == full(repo).stdout
+    run = validate(committed)
+    assert "读取统计" in run.stderr and run.stdout == full(committed).stdout
 
 
 @pytest.mark.parametrize("damage", ["delete", "garble", "mismatch"])
-def test_a_missing_damaged_or_mixed_state_means_a_full_run_with_the_same_findings(repo, damage):
-    first = validate(repo)
-    state = repo / STATE
+def test_a_missing_damaged_or_mixed_state_means_a_full_run_with_the_same_findings(committed, damage):
+    first = validate(committed)
+    state = committed / STATE
     if damage == "delete":
         shutil.rmtree(state)
     elif damage == "garble":
@@ -101,21 +92,21 @@ def test_a_missing_damaged_or_mixed_state_means_a_full_run_with_the_same_finding
             part.write_bytes(b"\x00 not marshal")
     else:  # the results of one run with the snapshot of another
         kept = (state / "results.marshal").read_bytes()
-        validate(repo, as_of="2026-11-27T09:00")
+        validate(committed, as_of="2026-11-27T09:00")
         (state / "results.marshal").write_bytes(kept)
         (state / "snapshot.marshal").write_bytes((state / "snapshot.marshal").read_bytes().replace(b"a", b"b", 1))
-    run = validate(repo)
+    run = validate(committed)
     assert "读取统计" in run.stderr and run.stdout == first.stdout
 
 
-def test_a_landing_on_main_is_noticed_without_any_change_of_content(repo):
-    place(repo, "records/visits/tanggu/2026/11/HF-20261126-0004.yaml",
+def test_a_landing_on_main_is_noticed_without_any_change_of_content(committed):
+    place(committed, "records/visits/tanggu/2026/11/HF-20261126-0004.yaml",
           visit_yaml("HF-20261126-0004", order="GD2026112600126", archived="2026-11-26T09:00:00+08:00",
                      visited="2026-11-26 10:00"))
-    validate(repo, as_of="2026-11-27T09:00")  # not on main yet
-    GitRepo(repo).commit("登记回访", at="2026-11-27T08:00:00+08:00")  # (init again: the same repository)
-    run = validate(repo, as_of="2026-11-27T09:00")
-    assert "增量检查" in run.stderr and run.stdout == full(repo, "2026-11-27T09:00").stdout
+    validate(committed, as_of="2026-11-27T09:00")  # not on main yet
+    GitRepo(committed).commit("登记回访", at="2026-11-27T08:00:00+08:00")  # (init again: the same repository)
+    run = validate(committed, as_of="2026-11-27T09:00")
+    assert "增量检查" in run.stderr and run.stdout == full(committed, "2026-11-27T09:00").stdout
 
 
 # --- the parts --------------------------------------------------------------------------------
