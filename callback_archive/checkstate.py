@@ -148,7 +148,7 @@ def load_graph(root: Path, token: str, overlay: dict[str, tuple[str, ...] | None
 
 
 def save_graph(root: Path, token: str, graph: KeyGraph) -> None:
-    names, keys, forward, backward, _ = graph.as_tuple()
+    names, keys, forward, backward = graph.tables()
     _write(root, "graph.marshal", (token, names, keys, *forward, *backward))
 
 

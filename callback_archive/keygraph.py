@@ -52,13 +52,9 @@ class KeyGraph:
                 backward[k].append(number)
         return cls(names, keys, _csr(forward), _csr(backward), {})
 
-    def as_tuple(self) -> tuple:
-        return self.names, self.keys, self._raw[0], self._raw[1], self.overlay
-
-    @classmethod
-    def from_tuple(cls, value: tuple) -> "KeyGraph":
-        names, keys, forward, backward, overlay = value
-        return cls(names, keys, forward, backward, overlay)
+    def tables(self) -> tuple[list[str], list[str], tuple[bytes, bytes], tuple[bytes, bytes]]:
+        """What is stored of the graph besides its overlay: names, keys, and the two tables."""
+        return self.names, self.keys, self._raw[0], self._raw[1]
 
     @staticmethod
     def _find(table: list[str], item: str) -> int | None:

@@ -121,7 +121,7 @@ def test_key_graph_answers_both_ways_and_keeps_changes_in_its_overlay():
     graph.set("d.yaml", ("o:1",))
     assert graph.providers_of("o:1") == {"d.yaml"} and graph.providers_of("o:2") == {"b.yaml", "c.csv#2"}
     assert graph.keys_of("a.yaml") is None
-    stored = KeyGraph(*graph.as_tuple()[:2], graph._raw[0], graph._raw[1], dict(graph.overlay))
+    stored = KeyGraph(*graph.tables(), dict(graph.overlay))
     assert stored.providers_of("o:2") == {"b.yaml", "c.csv#2"}
 
 
