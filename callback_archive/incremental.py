@@ -69,7 +69,6 @@ class Outcome:
     load_stats: LoadStats
     mode: str = "full"  # full | incremental
     groups: int = 0  # groups recomputed (incremental)
-    loaded: int = 0  # files loaded (incremental)
 
 
 # --- what each file provides --------------------------------------------------------------
@@ -656,7 +655,7 @@ class _Run:
         checkstate.save_results(self.root, Results(snapshot.token, stamp, all_rows, until, _sample_months(loaded),
                                                    tuple(_submitted(loaded)), tuple(_decided(loaded))))
         findings = sorted((Finding(*row) for group in all_rows.values() for row in group), key=lambda f: f.sort_key)
-        return Outcome(findings, loaded.paths, loaded.load_stats, "incremental", len(groups), len(selection.paths))
+        return Outcome(findings, loaded.paths, loaded.load_stats, "incremental", len(groups))
 
 
 class _Changes:
