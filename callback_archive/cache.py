@@ -193,10 +193,11 @@ class Shards:
             return {}
         return entries
 
-    def get(self, path: str, key: str) -> Any | None:
+    def get(self, path: str, key: str, place: tuple[str, str] | None = None) -> Any | None:
+        """The payload kept for ``path`` with this key, or None; ``place`` is its ``shard_of`` when known."""
         entry = self.hot.get(path)
         if entry is None or entry[0] != key:
-            shard, name = shard_of(path)
+            shard, name = place or shard_of(path)
             entry = self._entries(shard).get(name)
             self.seen[shard].add(name)
             if not (isinstance(entry, tuple) and len(entry) == 2 and entry[0] == key):
@@ -205,10 +206,10 @@ class Shards:
             self.used[path] = entry
         return entry[1]
 
-    def put(self, path: str, key: str, payload: Any) -> None:
+    def put(self, path: str, key: str, payload: Any, place: tuple[str, str] | None = None) -> None:
         if self.partial:
             self.used[path] = (key, payload)
-        shard, name = shard_of(path)
+        shard, name = place or shard_of(path)
         self._entries(shard)[name] = (key, payload)
         self.seen[shard].add(name)
         self.dirty.add(shard)
@@ -304,11 +305,12 @@ def read_all(root: Path, items: list[Item], read: Reader, *, prepare: Callable[[
     elif shards is None:
         shards = Shards(root)
     keys = keys or {}
+    places = [shard_of(path) for path, _ in items] if shards is not None else []
     cached: list[Any] = []
     missing: list[Item] = []
-    for path, kind in items:
+    for n, (path, kind) in enumerate(items):
         key = keys.get(path)
-        payload = shards.get(path, key) if shards is not None and key is not None else None
+        payload = shards.get(path, key, places[n]) if shards is not None and key is not None else None
         cached.append(payload)
         if payload is None:
             missing.append((path, kind))
@@ -320,15 +322,14 @@ def read_all(root: Path, items: list[Item], read: Reader, *, prepare: Callable[[
     if prepare is not None and missing:
         prepare({kind for _, kind in missing})
     fresh = _read_many(read, root, missing, jobs)
-    shard_names = [shard_of(path)[0] for path, _ in items] if shards is not None else []
-    last = {shard: n for n, shard in enumerate(shard_names)}  # each shard is written after its last file
+    last = {shard: n for n, (shard, _) in enumerate(places)}  # each shard is written after its last file
     for n, (path, _) in enumerate(items):
         payload, cached[n] = cached[n], None  # held by the caller's records from now on, not twice
         if payload is None:
             payload = next(fresh)
             key = keys.get(path)
             if shards is not None and key is not None:
-                shards.put(path, key, payload)
-        if shards is not None and last[shard_names[n]] == n:
-            shards.flush(shard_names[n])  # before yielding: the caller need not run the generator to its end
+                shards.put(path, key, payload, places[n])
+        if shards is not None and last[places[n][0]] == n:
+            shards.flush(places[n][0])  # before yielding: the caller need not run the generator to its end
         yield payload

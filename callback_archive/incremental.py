@@ -28,13 +28,14 @@ import subprocess
 import sys
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import cached_property
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from . import amendments, checkstate
 from .amendments import changes_since, diff_arguments, parse_name_status
-from .archive import CONFIG_FILES, ORDERS_FOLDER, POLICY_FILE, Archive, Selection, classify, discover, load_archive
+from .archive import ORDERS_FOLDER, POLICY_FILE, Archive, Selection, classify, discover, load_archive
 from .cache import GitIndex, LoadStats, Shards, file_keys, git_output, start_git, version_key
 from .checks import ALL_CHECKS, Context, assessment, coverage, deadlines, landing, placement, times, units
 from .checkstate import Listing, Results, Snapshot
@@ -71,6 +72,11 @@ class Outcome:
     groups: int = 0  # groups recomputed (incremental)
 
 
+def _month(year: int, month: int) -> str:
+    """``2026-11``: how months are named in keys and groups."""
+    return f"{year:04d}-{month:02d}"
+
+
 # --- what each file provides --------------------------------------------------------------
 
 
@@ -88,7 +94,7 @@ def provides(archive: Archive) -> dict[str, tuple[str, ...]]:
         number = moment.year * 100 + moment.month
         found = month_keys.get(number)
         if found is None:
-            found = month_keys[number] = f"{moment.year:04d}-{moment.month:02d}"
+            found = month_keys[number] = _month(moment.year, moment.month)
         return prefix + found
 
     case_month: dict[str, str] = {}
@@ -133,9 +139,9 @@ def provides(archive: Archive) -> dict[str, tuple[str, ...]]:
     for sample in archive.samples:
         keys[sample.source.path].append("sp:" + sample.source.path)
     for submission in archive.submissions:
-        keys[submission.source.path].append(f"q:{submission.year:04d}-{submission.month:02d}")
+        keys[submission.source.path].append("q:" + _month(submission.year, submission.month))
     for decisions in archive.decisions:
-        keys[decisions.source.path].append(f"d:{decisions.year:04d}-{decisions.month:02d}")
+        keys[decisions.source.path].append("d:" + _month(decisions.year, decisions.month))
     return {p: tuple(k) for p, k in keys.items()}
 
 
@@ -156,8 +162,8 @@ class _Lookups:
         return cls(
             {v.source.path: v.trigger.order for v in archive.visits if v.trigger is not None},
             {f.path: f.kind for f in archive.files},
-            {s.source.path: f"{s.year:04d}-{s.month:02d}" for s in archive.submissions},
-            {d.source.path: f"{d.year:04d}-{d.month:02d}" for d in archive.decisions},
+            {s.source.path: _month(s.year, s.month) for s in archive.submissions},
+            {d.source.path: _month(d.year, d.month) for d in archive.decisions},
         )
 
 
@@ -347,7 +353,7 @@ def fingerprint(kinds: dict[str, str | None], keys: dict[str, str], history: His
     digest.update(repr((history.ref if history else None, history.shallow if history else None)).encode())
     digest.update(f"{POLICY_FILE}\0{keys.get(POLICY_FILE, '')}\0".encode())
     for path, kind in kinds.items():
-        if kind in FULL_RUN_KINDS or path in CONFIG_FILES or path == POLICY_FILE:
+        if kind in FULL_RUN_KINDS:  # units, calendar and disasters among them
             digest.update(f"{path}\0{keys.get(path, '')}\0".encode())
         elif kind == "orders":
             digest.update(f"{path}\0".encode())  # the months with orders files (visits in other months are not checked)
@@ -387,7 +393,7 @@ def _whole_archive_groups(archive: Archive) -> set[str]:
     groups = {ALWAYS, "pl", "c", ALL_RECORDS}
     groups |= {f"a:{c.account}" for c in (*archive.key_customers, *archive.large_customers)}
     groups |= {f"s:{s.source.path}" for s in archive.samples}
-    groups |= {f"u:{m[0]:04d}-{m[1]:02d}" for m in archive.figure_months or ()} | {f"u:{m}" for m in _submitted(archive)}
+    groups |= {f"u:{_month(*m)}" for m in archive.figure_months or ()} | {f"u:{m}" for m in _submitted(archive)}
     groups |= {f"d:{m}" for m in _decided(archive)}
     return groups
 
@@ -469,13 +475,20 @@ def validate(root: Path, *, as_of: datetime, history: History | None, base: str 
     paths = discover(root, listings)
     keys = file_keys(root, [POLICY_FILE, *paths], index)
     if keys is None:  # not a Git work tree that ignores .cache/: nothing is kept
-        return _full(root, as_of, cut, base, jobs, paths=paths)
+        base_changes = _changes_against(root, base, comparison) if base is not None else None
+        return _full(root, as_of, cut, base, jobs, paths=paths, base_changes=base_changes)
     if listings != known:
         checkstate.save_listings(root, listings)
     # The kinds that matter here (a full run, small files, orders): all but the bulk of visits and letters.
     kinds = {p: classify(p) for p in paths if not p.startswith(BULK_FOLDERS)}
     run = _Run(root, as_of, cut, base, jobs, paths, keys, kinds, comparison)
     return run.incremental() or run.full()
+
+
+def _changes_against(root: Path, base: str, comparison: subprocess.Popen | None) -> list[tuple[str, str]]:
+    """The record files changed since ``base``, from the ``git diff`` started early (asked again if it failed)."""
+    output = git_output(comparison)
+    return parse_name_status(output) if output is not None else changes_since(root, base)
 
 
 def _history_digest(history: History | None) -> str:
@@ -499,7 +512,7 @@ class _Run:
     kinds: dict[str, str | None]
     comparison: subprocess.Popen | None = None  # ``git diff`` against ``base``, started early
 
-    @property
+    @cached_property
     def fingerprint(self) -> str:
         return fingerprint(self.kinds, self.keys, self.history)
 
@@ -507,14 +520,13 @@ class _Run:
         canonical = {p: p for p in self.paths}  # one string per path in the stored tables
         return {canonical.get(p, p): sha for p, sha in landings_of(self.history).items()}
 
-    def _base_changes(self) -> list[tuple[str, str]]:
-        """The record files changed since ``base`` (from the ``git diff`` started early)."""
-        output = git_output(self.comparison)
-        self.comparison = None
-        return parse_name_status(output) if output is not None else changes_since(self.root, self.base)
+    @cached_property
+    def base_changes(self) -> list[tuple[str, str]]:
+        """The record files changed since ``base`` (none without one): the ``git diff`` started early is read once."""
+        return _changes_against(self.root, self.base, self.comparison) if self.base is not None else []
 
     def full(self) -> Outcome:
-        base_changes = self._base_changes() if self.base is not None else None
+        base_changes = self.base_changes if self.base is not None else None
         outcome, archive, found = _full(self.root, self.as_of, self.history, self.base, self.jobs, keys=self.keys,
                                         paths=self.paths, keep=True, base_changes=base_changes)
         provided = provides(archive)
@@ -572,8 +584,8 @@ class _Run:
         touched = {f"f:{p}" for p in changed} | {k for keys in old_keys.values() for k in keys}
         groups = {ALWAYS} | {g for g, at in results.until.items() if at <= stamp}
         shards = Shards(self.root, partial=True, hot=checkstate.load_hot(self.root))
-        base_changes = self._base_changes() if self.base is not None else []
-        always = small | ({p for _, p in base_changes} & set(self.paths))
+        base_changes = self.base_changes
+        always = small | ({p for _, p in base_changes} & on_disk)
         decided = set(results.decided) | {k[2:] for keys in old_keys.values() for k in keys if k.startswith("d:")}
         submitted = set(results.submitted) | {k[2:] for keys in old_keys.values() for k in keys if k.startswith("q:")}
         loaded: Archive | None = None
@@ -707,15 +719,15 @@ class _Changes:
 
 
 def _submitted(archive: Archive) -> set[str]:
-    return {f"{s.year:04d}-{s.month:02d}" for s in archive.submissions}
+    return {_month(s.year, s.month) for s in archive.submissions}
 
 
 def _decided(archive: Archive) -> set[str]:
-    return {f"{d.year:04d}-{d.month:02d}" for d in archive.decisions}
+    return {_month(d.year, d.month) for d in archive.decisions}
 
 
 def _sample_months(archive: Archive) -> dict[str, str]:
-    return {s.source.path: f"{s.year:04d}-{s.month:02d}" for s in archive.samples}
+    return {s.source.path: _month(s.year, s.month) for s in archive.samples}
 
 
 def _full(root: Path, as_of: datetime, history: History | None, base: str | None, jobs: int | None, *,
