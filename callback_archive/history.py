@@ -6,7 +6,7 @@ its archive entry are due in time). For a pull request merged with a merge
 commit that is the merge commit; its committer time is when it reached main.
 
 The whole history is read with a single ``git log --first-parent --name-status``
-and cached in ``.cache/history/`` under the archive root, keyed by the last commit
+and cached in ``.cache/history/`` under the archive root (where Git ignores it), keyed by the last commit
 read: a rebuild reads only ``<old>..<new>``, and falls back to a full scan when
 the history was rewritten (the old head is no longer on the first-parent line).
 """
@@ -188,8 +188,11 @@ def default_ref(repo) -> str:
     return MAIN_BRANCH if resolve_commit(repo, f"refs/heads/{MAIN_BRANCH}") else "HEAD"
 
 
-def load_history(root: Path, ref: str | None = None) -> History | None:
-    """Main's record history at ``ref`` (default: main, else HEAD); None when ``root`` is not a Git work tree."""
+def load_history(root: Path, ref: str | None = None, use_cache: bool = True) -> History | None:
+    """Main's record history at ``ref`` (default: main, else HEAD); None when ``root`` is not a Git work tree.
+
+    The cache is read and written only with ``use_cache`` and where Git ignores it: a run never
+    leaves untracked files in the work tree (the record cache follows the same rule)."""
     try:
         repo = open_repo(root)
     except GitUnavailable:
@@ -201,11 +204,23 @@ def load_history(root: Path, ref: str | None = None) -> History | None:
     if head is None:  # no commit yet: nothing has landed
         return History(root, ref, None)
     cache = root / CACHE_DIR / (re.sub(r"[^A-Za-z0-9._-]", "_", ref) + ".json")
-    cached = _read_cache(cache)
+    if use_cache and not _ignored(repo, CACHE_DIR):
+        use_cache = False
+    cached = _read_cache(cache) if use_cache else None
     commits, scanned = _update(repo, cached, head)
-    if cached is None or cached[0] != head:
+    if use_cache and (cached is None or cached[0] != head):
         _write_cache(cache, ref, head, commits)
     return History(root, ref, head, commits, scanned=scanned)
+
+
+def _ignored(repo, folder: Path) -> bool:
+    import git
+
+    try:
+        repo.git.check_ignore("-q", folder.as_posix())
+    except git.GitCommandError:  # exit status 1: not ignored
+        return False
+    return True
 
 
 def _update(repo, cached: tuple[str, list[Commit]] | None, head: str) -> tuple[list[Commit], int]:

@@ -31,25 +31,25 @@ def build_parser() -> ChineseArgumentParser:
     parser.add_argument("--jobs", type=int, metavar="N",
                         help="用几个进程读取文件（默认：文件多时用全部处理器，少时 1 个）；结果与进程数无关")
     parser.add_argument("--no-cache", action="store_true",
-                        help="不使用也不写入 .cache/ 中的缓存：读取结果（records/，按文件内容保存）和上次校验的结论"
-                        "（checks/，只重算改动和时间推移涉及的部分）；缓存随时可以删除，结果不变")
+                        help="不使用也不写入 .cache/ 中的缓存：读取结果（records/，按文件内容保存）、上次校验的结论"
+                        "（checks/，只重算改动和时间推移涉及的部分）和 Git 历史（history/）；缓存随时可以删除，结果不变")
     parser.add_argument("--stats", action="store_true",
                         help="在标准错误输出上报告读取了多少文件、多少来自缓存、用了几个进程，增量检查时重算了多少组结论")
     add_root_and_as_of(parser)
     return parser
 
 
-def _history(root: Path, base: str | None) -> History | None:
+def _history(root: Path, base: str | None, use_cache: bool) -> History | None:
     """Main's record history: at ``base`` when given, else main (or HEAD); None outside Git."""
     if base is None:
-        return load_history(root)
+        return load_history(root, use_cache=use_cache)
     try:
         repo = open_repo(root)
     except GitUnavailable:
         raise UsageError(f"--base 需要档案目录是 Git 仓库的根目录，{root} 不是。") from None
     if resolve_commit(repo, base) is None:
         raise UsageError(f"--base {base}：仓库中没有这个版本。请先 git fetch（CI 中 actions/checkout 设置 fetch-depth: 0），或检查拼写。")
-    return load_history(root, base)
+    return load_history(root, base, use_cache=use_cache)
 
 
 def _selected(root: Path, paths: list[str]) -> list[str]:
@@ -78,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
         root = resolve_root(args.root)
         as_of = resolve_as_of(args.as_of)
         prefixes = _selected(root, args.paths)
-        history = _history(root, args.base)
+        history = _history(root, args.base, not args.no_cache)
         if args.jobs is not None and args.jobs < 1:
             raise UsageError(f"--jobs 应为 1 或更大的整数，实际为 {args.jobs}。")
     except UsageError as exc:

@@ -133,6 +133,30 @@ def test_a_damaged_cache_is_scanned_again(archive):
     assert load_history(archive).scanned == 1
 
 
+def test_no_cache_is_kept_where_git_does_not_ignore_it(archive):
+    repo = GitRepo(archive)
+    (archive / ".gitignore").unlink()
+    repo.commit("一", at="2026-11-27T11:00:00+08:00")
+    assert load_history(archive).scanned == 1 and load_history(archive).scanned == 1
+    assert not (archive / ".cache").exists()  # nothing untracked left in the work tree
+
+
+def test_validate_no_cache_neither_reads_nor_writes_the_history_cache(archive):
+    repo = GitRepo(archive)
+    repair(archive, "HF-20261127-0001", "GD2026112700001", "2026-11-27T08:00:00+08:00", "2026-11-27 10:00")
+    repo.commit("登记回访", at="2026-11-30T10:30:00+08:00")  # landed days late
+    run = validate(archive, "--no-cache")
+    assert [f["code"] for f in ours(run)] == ["callback-landed-late"]
+    assert not (archive / ".cache").exists()
+    # A wrong cache (here forged: no commits at the head) cannot change what --no-cache finds.
+    load_history(archive)
+    (archive / CACHE_DIR / "main.json").write_text('{"version": 2, "head": "' + repo.head() + '", "commits": []}',
+                                                   encoding="utf-8")
+    assert ours(validate(archive, "--no-cache")) == ours(run)
+    [trusted] = ours(validate(archive))  # the cached run believes it: --no-cache is the way round a bad cache
+    assert "尚未合并到 main" in trusted["message"]
+
+
 def test_outside_git_nothing_changes_and_no_cache_is_written(archive):
     repair(archive, "HF-20261127-0001", "GD2026112700001", "2026-11-27T08:00:00+08:00", "2026-11-27 10:00")
     assert load_history(archive) is None
