@@ -318,6 +318,24 @@ def test_sample_below_ten_percent_in_one_stratum(archive):
     assert short["code"] == "sample-below-ratio" and sample.customers[0]["usage_type"] in short["message"]
 
 
+def test_a_big_districts_sample_is_checked_not_refused_for_its_size(archive):
+    """A month's sample is a list the drawing tool writes: 10 % of 12,000 customers is over the 64 KiB of a record."""
+    customers = "account,usage_type,unit\n" + "".join(f"{n:010d},居民生活,tanggu\n" for n in range(12_000))
+    text = dump_yaml(draw(customers.encode(), "c.csv", "2026-10", 7, 0.10).as_data())
+    assert len(text.encode()) > 64 * 1024
+    place(archive, "records/samples/2026-10.yaml", text)
+    [short] = findings(archive, "2026-11-01T00:01")  # nobody drawn was called back
+    assert short["code"] == "sample-below-ratio" and "12000 户" in short["message"] and "至少 1200 户" in short["message"]
+
+
+def test_a_runaway_list_file_is_refused(archive):
+    place(archive, "records/samples/2026-10.yaml", "month: \"2026-10\"\n" + "# " + "很" * (6 * 1024 * 1024) + "\n")
+    run = run_validate("--root", str(archive), "--as-of", AS_OF, "--format", "json")
+    assert run.status == 1
+    [refused] = run.findings
+    assert refused["code"] == "file-too-large" and "16 MiB" in refused["message"] and "名单" in refused["message"]
+
+
 def test_voided_records_count_for_nothing(archive):
     """A voided visit stays in the archive but is not a callback, a card or a sampled customer."""
     from callback_archive.archive import load_archive

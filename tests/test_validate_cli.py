@@ -53,7 +53,7 @@ def test_file_over_64_kib_is_refused_without_parsing(archive):
     run = run_validate("--root", str(archive), "--as-of", AS_OF, "--format", "json")
     assert run.status == 1
     [f] = run.findings
-    assert f["code"] == "file-too-large" and "64 KiB" in f["message"]
+    assert f["code"] == "file-too-large" and "64 KiB" in f["message"] and "一个文件只记一条记录" in f["message"]
 
 
 def test_bad_file_does_not_hide_findings_of_other_files(archive):
