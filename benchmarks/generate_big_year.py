@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
 import random
 import re
 import shutil
@@ -512,6 +513,12 @@ _ODD_CASES = (
 )
 
 
+def outside_env(**extra: str) -> dict[str, str]:
+    """This process's environment without Git's ``GIT_*`` variables, which a hook or an editor may set
+    (``GIT_DIR``, ``GIT_INDEX_FILE``): with them ``git -C <year>`` would work on another repository."""
+    return {**{k: v for k, v in os.environ.items() if not k.startswith("GIT_")}, **extra}
+
+
 def commit(root: Path, made: list[Made], others: list[str]) -> int:
     """Commit everything with ``git fast-import``: the settings first, then records in twice-daily pull requests.
 
@@ -525,7 +532,8 @@ def commit(root: Path, made: list[Made], others: list[str]) -> int:
         slot = landing.replace(minute=0, second=0, microsecond=0)
         slot = slot.replace(hour=12) if slot.hour < 12 else slot.replace(hour=18) if slot.hour < 18 else (slot + timedelta(days=1)).replace(hour=12)
         slots.setdefault(slot, []).append(m)
-    subprocess.run(["git", "init", "-q", "-b", "main", str(root)], check=True)
+    env = outside_env()
+    subprocess.run(["git", "init", "-q", "-b", "main", str(root)], check=True, env=env)
     stream = bytearray()
 
     def data(raw: bytes) -> None:
@@ -549,9 +557,9 @@ def commit(root: Path, made: list[Made], others: list[str]) -> int:
         for m in slots[slot]:
             stream.extend(f"M 100644 inline {m.path}\n".encode())
             data(m.text.encode(m.encoding))
-    subprocess.run(["git", "fast-import", "--quiet"], cwd=root, input=bytes(stream), check=True)
-    subprocess.run(["git", "reset", "-q"], cwd=root, check=True)
-    subprocess.run(["git", "update-index", "-q", "--refresh"], cwd=root, check=False)
+    subprocess.run(["git", "fast-import", "--quiet"], cwd=root, input=bytes(stream), check=True, env=env)
+    subprocess.run(["git", "reset", "-q"], cwd=root, check=True, env=env)
+    subprocess.run(["git", "update-index", "-q", "--refresh"], cwd=root, check=False, env=env)
     return len(slots) + 1
 
 

@@ -12,6 +12,7 @@ commit, and per-file ``git log`` on a sample for comparison. Prints figures only
 from __future__ import annotations
 
 import argparse
+import os
 import subprocess
 import sys
 import tempfile
@@ -21,6 +22,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from callback_archive.history import load_history  # noqa: E402
+from generate_big_year import outside_env  # noqa: E402
 
 START = 1_795_000_000  # 2026-11-18, seconds since the epoch
 
@@ -64,6 +66,7 @@ def build(root: Path, files: int, commits: int) -> None:
         main = mark
     subprocess.run(["git", "fast-import", "--quiet"], cwd=root, input=b"".join(stream), check=True)
     subprocess.run(["git", "checkout", "-q", "main"], cwd=root, check=True)
+    (root / ".git" / "info" / "exclude").write_text(".cache/\n", encoding="utf-8")  # the history cache is kept
 
 
 def main() -> int:
@@ -72,6 +75,8 @@ def main() -> int:
     parser.add_argument("--commits", type=int, default=4000, help="main 上的提交数（默认 4000，每三个有一个是合并请求）")
     parser.add_argument("--sample", type=int, default=50, help="逐个文件 git log 对比的抽样数（默认 50）")
     args = parser.parse_args()
+    os.environ.clear()  # git, and GitPython in this process, must work on the throw-away repository alone
+    os.environ.update(outside_env())
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)
         started = time.perf_counter()

@@ -24,6 +24,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from generate_big_year import outside_env
+
 REPO = Path(__file__).resolve().parent.parent
 LIMITS = {"build_seconds": 90, "page_bytes": 2 * 1024 * 1024, "index_bytes": 20 * 1024 * 1024}
 
@@ -39,7 +41,7 @@ def _children_cpu() -> float:
 
 def build(root: Path, as_of: str | None, site: Path) -> tuple[float, float]:
     """Run the real build; returns its wall and processor seconds (the process exits non-zero on any warning)."""
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "CALLBACK_ARCHIVE_ROOT": str(root)}
+    env = outside_env(NO_MKDOCS_2_WARNING="1", CALLBACK_ARCHIVE_ROOT=str(root))
     if as_of:
         env["CALLBACK_AS_OF"] = as_of
     started, cpu = time.perf_counter(), _children_cpu()

@@ -110,7 +110,8 @@ def run(command: list[str], cwd: Path = REPO, env: dict[str, str] | None = None)
     peak = 0
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
-    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               env=env or generate_big_year.outside_env())
     done = threading.Event()
 
     def sample() -> None:
@@ -160,7 +161,7 @@ def prepare(work: Path, size: int) -> Path:
 
 
 def _git(root: Path, *args: str) -> None:
-    subprocess.run(["git", "-C", str(root), *args], check=True, capture_output=True)
+    subprocess.run(["git", "-C", str(root), *args], check=True, capture_output=True, env=generate_big_year.outside_env())
 
 
 def _reset(root: Path) -> None:
@@ -224,7 +225,7 @@ def measure(work: Path, size: int, runs: int, site: bool) -> Figures:
 def build_site(root: Path) -> dict[str, float]:
     """``mkdocs build`` of the generated year (CALLBACK_ARCHIVE_ROOT / CALLBACK_AS_OF): time, largest page, search index."""
     with tempfile.TemporaryDirectory() as folder:
-        env = {**os.environ, "CALLBACK_ARCHIVE_ROOT": str(root), "CALLBACK_AS_OF": AS_OF}
+        env = generate_big_year.outside_env(CALLBACK_ARCHIVE_ROOT=str(root), CALLBACK_AS_OF=AS_OF)
         built = run([PYTHON, "-m", "mkdocs", "build", "--site-dir", folder], env=env)
         pages = [p for p in Path(folder).rglob("*.html")]
         index = Path(folder) / "search" / "search_index.json"
