@@ -27,6 +27,7 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
 import zlib
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor
@@ -34,7 +35,7 @@ from dataclasses import dataclass
 from functools import cache
 from itertools import islice
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import IO, Any, Callable, Iterator
 
 CACHE_DIR = Path(".cache") / "records"
 FORMAT = 2
@@ -82,19 +83,35 @@ def blob_id(raw: bytes) -> str:
     return hashlib.sha1(b"blob %d\0" % len(raw) + raw).hexdigest()
 
 
-def start_git(root: Path, *args: str) -> subprocess.Popen | None:
+@dataclass
+class StartedGit:
+    """A git command running in the background, its output spooled to a temporary file: git never waits
+    for this process to read a pipe (``ls-files`` and ``log`` of a big year write tens of megabytes)."""
+
+    process: subprocess.Popen
+    spool: IO[bytes]
+
+
+def start_git(root: Path, *args: str) -> StartedGit | None:
     """``git -C root args``, started: several can run while this process does other work."""
+    spool = tempfile.TemporaryFile()
     try:
-        return subprocess.Popen(["git", "-C", str(root), *args], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        process = subprocess.Popen(["git", "-C", str(root), *args], stdout=spool, stderr=subprocess.DEVNULL)
     except OSError:
+        spool.close()
         return None
+    return StartedGit(process, spool)
 
 
-def git_output(process: subprocess.Popen | None) -> str | None:
-    if process is None:
+def git_output(started: StartedGit | None) -> str | None:
+    """What the command wrote, once it is done; None when it could not start or failed."""
+    if started is None:
         return None
-    out, _ = process.communicate()
-    return out.decode("utf-8", "surrogateescape") if process.returncode == 0 else None
+    with started.spool:
+        if started.process.wait() != 0:
+            return None
+        started.spool.seek(0)
+        return started.spool.read().decode("utf-8", "surrogateescape")
 
 
 # ``git ls-files -s -z``: "<mode> <blob> <stage>\t<path>\0"; stage 0 means not in a merge conflict.

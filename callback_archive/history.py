@@ -13,6 +13,7 @@ the history was rewritten (the old head is no longer on the first-parent line).
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
@@ -20,7 +21,9 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 from datetime import datetime
 from pathlib import Path
+from typing import Callable
 
+from .cache import git_output, start_git
 from .timeutil import BEIJING
 
 MAIN_BRANCH = "main"
@@ -193,24 +196,37 @@ def load_history(root: Path, ref: str | None = None, use_cache: bool = True) -> 
 
     The cache is read and written only with ``use_cache`` and where Git ignores it: a run never
     leaves untracked files in the work tree (the record cache follows the same rule)."""
+    return start_history(root, ref, use_cache)()
+
+
+def start_history(root: Path, ref: str | None = None, use_cache: bool = True) -> Callable[[], History | None]:
+    """``load_history`` in two steps: the ``git log`` a scan needs starts now, in the background, and is read
+    when the returned function is first called (a validation lists the files meanwhile; later calls give the same)."""
     try:
         repo = open_repo(root)
     except GitUnavailable:
-        return None
+        return lambda: None
     ref = ref or default_ref(repo)
     if repo.git.rev_parse("--is-shallow-repository").strip() == "true":
-        return History(root, ref, resolve_commit(repo, ref), shallow=True)
+        shallow = History(root, ref, resolve_commit(repo, ref), shallow=True)
+        return lambda: shallow
     head = resolve_commit(repo, ref)
     if head is None:  # no commit yet: nothing has landed
-        return History(root, ref, None)
+        empty = History(root, ref, None)
+        return lambda: empty
     cache = root / CACHE_DIR / (re.sub(r"[^A-Za-z0-9._-]", "_", ref) + ".json")
-    if use_cache and not _ignored(repo, CACHE_DIR):
-        use_cache = False
+    use_cache = use_cache and _ignored(repo, CACHE_DIR)
     cached = _read_cache(cache) if use_cache else None
-    commits, scanned = _update(repo, cached, head)
-    if use_cache and (cached is None or cached[0] != head):
-        _write_cache(cache, ref, head, commits)
-    return History(root, ref, head, commits, scanned=scanned)
+    update = _start_update(repo, root, cached, head)
+
+    @functools.cache
+    def finish() -> History:
+        commits, scanned = update()
+        if use_cache and (cached is None or cached[0] != head):
+            _write_cache(cache, ref, head, commits)
+        return History(root, ref, head, commits, scanned=scanned)
+
+    return finish
 
 
 def _ignored(repo, folder: Path) -> bool:
@@ -223,18 +239,25 @@ def _ignored(repo, folder: Path) -> bool:
     return True
 
 
-def _update(repo, cached: tuple[str, list[Commit]] | None, head: str) -> tuple[list[Commit], int]:
+def _start_update(repo, root: Path, cached: tuple[str, list[Commit]] | None,
+                  head: str) -> Callable[[], tuple[list[Commit], int]]:
     """Cached commits plus those since the cached head; a full scan when the old head is off the line."""
     if cached is not None:
         old, commits = cached
         if old == head:
-            return commits, 0
+            return lambda: (commits, 0)
         if _is_ancestor(repo, old, head):
-            new, read, oldest_parent = _scan(repo, f"{old}..{head}")
-            if oldest_parent == old:
-                return commits + new, read
-    new, read, _ = _scan(repo, head)
-    return new, read
+            since = _start_scan(root, f"{old}..{head}")
+
+            def after_cached() -> tuple[list[Commit], int]:
+                new, read, oldest_parent = since()
+                if oldest_parent == old:
+                    return commits + new, read
+                return _start_scan(root, head)()[:2]
+
+            return after_cached
+    scan = _start_scan(root, head)
+    return lambda: scan()[:2]
 
 
 def _is_ancestor(repo, old: str, head: str) -> bool:
@@ -246,9 +269,16 @@ def _is_ancestor(repo, old: str, head: str) -> bool:
         return False
 
 
-def _scan(repo, revisions: str) -> tuple[list[Commit], int, str | None]:
-    """Read ``revisions`` in one ``git log``: record-touching commits, commits read, the oldest one's first parent."""
-    output = repo.git.log(*_LOG_OPTIONS, revisions)
+def _start_scan(root: Path, revisions: str) -> Callable[[], tuple[list[Commit], int, str | None]]:
+    """One ``git log`` of ``revisions``, started now; the function reads it: record-touching commits,
+    commits read, the oldest one's first parent."""
+    started = start_git(root, "log", *_LOG_OPTIONS, revisions)
+    return lambda: _parse_log(git_output(started), revisions)
+
+
+def _parse_log(output: str | None, revisions: str) -> tuple[list[Commit], int, str | None]:
+    if output is None:
+        raise GitUnavailable(f"无法读取 Git 历史（git log {revisions} 失败）：请检查仓库是否完整（git fsck）。")
     commits: list[Commit] = []
     read = 0
     oldest_parent: str | None = None

@@ -24,11 +24,10 @@ deleted at any time.
 from __future__ import annotations
 
 import hashlib
-import subprocess
 import sys
 from collections import defaultdict
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, Callable, Iterable
@@ -36,7 +35,7 @@ from typing import Any, Callable, Iterable
 from . import amendments, checkstate
 from .amendments import changes_since, diff_arguments, parse_name_status
 from .archive import ORDERS_FOLDER, POLICY_FILE, Archive, Selection, classify, discover, load_archive
-from .cache import GitIndex, LoadStats, Shards, file_keys, git_output, start_git, version_key
+from .cache import GitIndex, LoadStats, Shards, StartedGit, file_keys, git_output, start_git, version_key
 from .checks import ALL_CHECKS, Context, assessment, coverage, deadlines, landing, placement, times, units
 from .checkstate import Listing, Results, Snapshot
 from .deadlines import end_of_day
@@ -462,10 +461,14 @@ def _reads(group: str, sample_month: dict[str, str], submitted: set[str]) -> lis
     return []  # c: from the counts; *: small files
 
 
-def validate(root: Path, *, as_of: datetime, history: History | None, base: str | None = None,
-             jobs: int | None = None, use_cache: bool = True) -> Outcome:
-    """Every finding of the archive at ``as_of``: the same whichever way it is worked out."""
-    cut = history.until(as_of) if history is not None else None
+def validate(root: Path, *, as_of: datetime, history: History | Callable[[], History | None] | None,
+             base: str | None = None, jobs: int | None = None, use_cache: bool = True) -> Outcome:
+    """Every finding of the archive at ``as_of``: the same whichever way it is worked out.
+
+    ``history`` may be ``history.start_history``'s function: it is called only when the
+    history is needed (a full run needs it after reading every file, while its ``git log`` runs).
+    """
+    cut = _cut_at(history, as_of)
     if not use_cache:
         return _full(root, as_of, cut, base, jobs)
     index = GitIndex(root)  # Git lists and stats the files while this process does the same
@@ -485,7 +488,18 @@ def validate(root: Path, *, as_of: datetime, history: History | None, base: str 
     return run.incremental() or run.full()
 
 
-def _changes_against(root: Path, base: str, comparison: subprocess.Popen | None) -> list[tuple[str, str]]:
+def _cut_at(history: History | Callable[[], History | None] | None, as_of: datetime) -> Callable[[], History | None]:
+    """The history as it stood at ``as_of``, worked out when first asked for."""
+
+    @cache
+    def cut() -> History | None:
+        found = history() if callable(history) else history
+        return found.until(as_of) if found is not None else None
+
+    return cut
+
+
+def _changes_against(root: Path, base: str, comparison: StartedGit | None) -> list[tuple[str, str]]:
     """The record files changed since ``base``, from the ``git diff`` started early (asked again if it failed)."""
     output = git_output(comparison)
     return parse_name_status(output) if output is not None else changes_since(root, base)
@@ -504,13 +518,17 @@ class _Run:
 
     root: Path
     as_of: datetime
-    history: History | None
+    history_at_as_of: Callable[[], History | None]
     base: str | None
     jobs: int | None
     paths: list[str]
     keys: dict[str, str]  # content keys of the files (and policy.yaml); unreadable files have none
     kinds: dict[str, str | None]
-    comparison: subprocess.Popen | None = None  # ``git diff`` against ``base``, started early
+    comparison: StartedGit | None = None  # ``git diff`` against ``base``, started early
+
+    @cached_property
+    def history(self) -> History | None:
+        return self.history_at_as_of()
 
     @cached_property
     def fingerprint(self) -> str:
@@ -527,7 +545,7 @@ class _Run:
 
     def full(self) -> Outcome:
         base_changes = self.base_changes if self.base is not None else None
-        outcome, archive, found = _full(self.root, self.as_of, self.history, self.base, self.jobs, keys=self.keys,
+        outcome, archive, found = _full(self.root, self.as_of, self.history_at_as_of, self.base, self.jobs, keys=self.keys,
                                         paths=self.paths, keep=True, base_changes=base_changes)
         provided = provides(archive)
         rows = _rows_of(archive)
@@ -730,12 +748,12 @@ def _sample_months(archive: Archive) -> dict[str, str]:
     return {s.source.path: _month(s.year, s.month) for s in archive.samples}
 
 
-def _full(root: Path, as_of: datetime, history: History | None, base: str | None, jobs: int | None, *,
-          keys: dict[str, str] | None = None, paths: list[str] | None = None, keep: bool = False,
+def _full(root: Path, as_of: datetime, history_at_as_of: Callable[[], History | None], base: str | None,
+          jobs: int | None, *, keys: dict[str, str] | None = None, paths: list[str] | None = None, keep: bool = False,
           base_changes: list[tuple[str, str]] | None = None):
     """Every finding from the whole archive (with ``keep``: also the archive and the findings by group)."""
     archive = load_archive(root, jobs=jobs, use_cache=keys is not None, keys=keys, paths=paths)
-    archive.history = history
+    archive.history = history = history_at_as_of()
     if base_changes is not None:
         archive.memo[("changes-since", base)] = base_changes
     found = grouped_findings(archive, Context(as_of=as_of, history=history, base=base))

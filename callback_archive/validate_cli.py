@@ -5,12 +5,13 @@ from __future__ import annotations
 import sys
 import time
 from pathlib import Path
+from typing import Callable
 
 from . import incremental
 from .archive import CONFIG_FILES, collector_paused
 from .cli import ChineseArgumentParser, UsageError, add_root_and_as_of, resolve_as_of, resolve_root
 from .findings import Finding
-from .history import GitUnavailable, History, load_history, open_repo, resolve_commit
+from .history import GitUnavailable, History, open_repo, resolve_commit, start_history
 from .reporters import REPORTERS, Summary
 from .timeutil import format_time
 
@@ -39,17 +40,18 @@ def build_parser() -> ChineseArgumentParser:
     return parser
 
 
-def _history(root: Path, base: str | None, use_cache: bool) -> History | None:
-    """Main's record history: at ``base`` when given, else main (or HEAD); None outside Git."""
+def _history(root: Path, base: str | None, use_cache: bool) -> Callable[[], History | None]:
+    """Main's record history: at ``base`` when given, else main (or HEAD); None outside Git. Its ``git log``
+    runs while the files are listed and read: the function returned waits for it."""
     if base is None:
-        return load_history(root, use_cache=use_cache)
+        return start_history(root, use_cache=use_cache)
     try:
         repo = open_repo(root)
     except GitUnavailable:
         raise UsageError(f"--base 需要档案目录是 Git 仓库的根目录，{root} 不是。") from None
     if resolve_commit(repo, base) is None:
         raise UsageError(f"--base {base}：仓库中没有这个版本。请先 git fetch（CI 中 actions/checkout 设置 fetch-depth: 0），或检查拼写。")
-    return load_history(root, base, use_cache=use_cache)
+    return start_history(root, base, use_cache=use_cache)
 
 
 def _selected(root: Path, paths: list[str]) -> list[str]:
@@ -86,8 +88,12 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     seconds = {"Git 历史": time.perf_counter() - started}
     with collector_paused():
-        outcome = incremental.validate(root, as_of=as_of, history=history, base=args.base, jobs=args.jobs,
-                                       use_cache=not args.no_cache)
+        try:
+            outcome = incremental.validate(root, as_of=as_of, history=history, base=args.base, jobs=args.jobs,
+                                           use_cache=not args.no_cache)
+        except GitUnavailable as exc:  # git log failed (the scan runs while files are read)
+            print(f"validate.py：错误：{exc}", file=sys.stderr)
+            return 2
         seconds["读取和检查"] = time.perf_counter() - started - sum(seconds.values())
         findings = outcome.findings
         if prefixes:

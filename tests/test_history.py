@@ -125,6 +125,16 @@ def test_cache_reads_only_new_commits_and_rescans_after_a_rewrite(archive):
     assert rewritten.landing("records/visits/tanggu/2026/11/HF-20261127-0002.yaml") is None
 
 
+def test_a_broken_history_is_a_clear_error(archive):
+    repo = GitRepo(archive)
+    first = repo.commit("一", at="2026-11-27T11:00:00+08:00")
+    repo.commit("二", at="2026-11-27T12:00:00+08:00")
+    (archive / ".git" / "objects" / first[:2] / first[2:]).unlink()  # an old commit lost: git log cannot go on
+    run = validate(archive)
+    assert run.status == 2
+    assert "无法读取 Git 历史" in run.stderr and "git fsck" in run.stderr and "Traceback" not in run.stderr
+
+
 def test_a_damaged_cache_is_scanned_again(archive):
     repo = GitRepo(archive)
     repo.commit("一", at="2026-11-27T11:00:00+08:00")
