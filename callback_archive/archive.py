@@ -230,7 +230,8 @@ def decode(raw: bytes) -> str:
 def read_record_file(root: Path, relpath: str, kind: str) -> tuple[RecordFile | None, list[Finding]]:
     """Read, parse and schema-check one file; the RecordFile is None when there is no mapping to check."""
     try:
-        raw = (root / relpath).read_bytes()
+        with open(f"{root}/{relpath}", "rb") as file:  # no Path object per file: a big year has 200,000
+            raw = file.read()
     except OSError as exc:
         return None, [finding("file-unreadable", relpath, None, f"无法读取文件：{exc.strerror}。")]
     if len(raw) > (MAX_LIST_BYTES if kind in LIST_KINDS else MAX_FILE_BYTES):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, timedelta, timezone
+from functools import lru_cache
 
 # China has kept UTC+8 without daylight saving since 1991, so a fixed offset is exact
 # and needs no tz database on the machine.
@@ -14,11 +15,13 @@ _TIME = re.compile(
 )
 
 
+@lru_cache(maxsize=1024)
 def parse_time(text: str, *, end_of_day: bool = False) -> datetime:
     """Parse a record's date or date-time into an aware datetime in Beijing time.
 
     A bare date means the start of that day, or its last second with ``end_of_day``.
     Raises ValueError with a Chinese message for text that is not a real moment.
+    (Kept for the last texts: reading a record checks its times, then builds the record from them.)
     """
     match = _TIME.match(text.strip())
     if not match:
@@ -28,10 +31,11 @@ def parse_time(text: str, *, end_of_day: bool = False) -> datetime:
         if hour is None:
             base = datetime(int(year), int(month), int(day), tzinfo=BEIJING)
             return base.replace(hour=23, minute=59, second=59) if end_of_day else base
-        tz = BEIJING
+        if offset is None or offset == "+08:00":
+            return datetime(int(year), int(month), int(day), int(hour), int(minute), int(second or 0), tzinfo=BEIJING)
         if offset == "Z":
             tz = timezone.utc
-        elif offset:
+        else:
             sign = 1 if offset[0] == "+" else -1
             tz = timezone(sign * timedelta(hours=int(offset[1:3]), minutes=int(offset[4:6])))
         moment = datetime(int(year), int(month), int(day), int(hour), int(minute), int(second or 0), tzinfo=tz)
