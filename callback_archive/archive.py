@@ -384,6 +384,7 @@ def load_archive(root: Path, *, jobs: int | None = None, use_cache: bool = True,
             archive.files.append(source)
             if valid:
                 _add(archive, source, visit)
+        payloads.close()  # the worker processes end now, not when the archive is returned: less memory meanwhile
         archive.record_years = {v.visited_at.year for v in archive.visits} | {o.archived_at.year for o in archive.orders}
         if archive.policy is not None:
             archive.rules = DeadlineRules(archive.policy, archive.calendar, archive.disasters, archive.units)
