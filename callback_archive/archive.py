@@ -303,7 +303,7 @@ def read_payload(root: Path, relpath: str, kind: str) -> tuple[Any, ...]:
     paths = tuple(source.lines)
     lines = (_LINE_PATHS.setdefault(paths, paths), tuple(source.lines.values()))
     if kind == "visit" and source.valid:
-        return _finding_rows(findings), (True, lines, None, visit_row(build_visit(source)))
+        return _finding_rows(findings), (True, lines, None, visit_row(source.data))
     return _finding_rows(findings), (source.valid, lines, source.data, None)
 
 

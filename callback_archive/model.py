@@ -245,44 +245,7 @@ def build_void(data: dict[str, Any]) -> Void | None:
 
 def build_visit(source: RecordFile) -> Visit:
     """A typed visit from a schema-valid file whose times are real moments."""
-    data = source.data
-    customer = data["customer"]
-    trigger_data = data.get("trigger")
-    trigger = None
-    if trigger_data is not None:
-        trigger = Trigger(
-            order=trigger_data["order"],
-            kind=trigger_data["kind"],
-            archived_at=parse_time(trigger_data["archived_at"]),
-            disaster=trigger_data.get("disaster"),
-        )
-    return Visit(
-        id=data["id"],
-        category=data["category"],
-        unit=data["unit"],
-        customer=Customer(
-            account=customer["account"],
-            name=customer["name"],
-            kind=customer["kind"],
-            phone=customer.get("phone"),
-            voltage_kv=customer.get("voltage_kv"),
-            groups=tuple(customer.get("groups", ())),
-        ),
-        trigger=trigger,
-        method=data["method"],
-        visited_at=parse_time(data["visited_at"]),
-        visitor=data["visitor"],
-        topics=tuple(data["topics"]),
-        reached=data["reached"],
-        satisfaction=data.get("satisfaction"),
-        opinion=data.get("opinion"),
-        follow_up=data.get("follow_up"),
-        round=data.get("round"),
-        conduct=data.get("conduct"),
-        amendments=build_amendments(data),
-        void=build_void(data),
-        source=source,
-    )
+    return visit_from_row(visit_row(source.data), source)
 
 
 def build_letter(source: RecordFile) -> Letter:
@@ -307,31 +270,34 @@ def build_letter(source: RecordFile) -> Letter:
     )
 
 
-def _stamp(moment: datetime) -> int:
-    return int(moment.timestamp())
-
-
 def _moment(stamp: int) -> datetime:
     return datetime.fromtimestamp(stamp, BEIJING)
 
 
-def visit_row(visit: Visit) -> tuple[Any, ...]:
-    """A valid visit as plain values (times as seconds) for the cache: ``marshal`` reads
-    a tuple of these about ten times faster than a parsed mapping or a pickled record."""
-    c, t = visit.customer, visit.trigger
+def _stamp_of(text: str) -> int:
+    return int(parse_time(text).timestamp())
+
+
+def visit_row(data: dict[str, Any]) -> tuple[Any, ...]:
+    """A schema-valid visit's fields as plain values (times as seconds), in the order ``visit_from_row`` takes
+    them: what the reading workers send and the cache keeps (``marshal`` reads a tuple of these about ten times
+    faster than a parsed mapping or a pickled record)."""
+    customer, trigger, void = data["customer"], data.get("trigger"), data.get("void")
     return (
-        visit.id, visit.category, visit.unit,
-        c.account, c.name, c.kind, c.phone, c.voltage_kv, c.groups,
-        None if t is None else (t.order, t.kind, _stamp(t.archived_at), t.disaster),
-        visit.method, _stamp(visit.visited_at), visit.visitor, visit.topics, visit.reached,
-        visit.satisfaction, visit.opinion, visit.follow_up, visit.round, visit.conduct,
-        tuple((_stamp(a.at), a.by, a.reason, a.fields) for a in visit.amendments),
-        None if visit.void is None else (_stamp(visit.void.at), visit.void.by, visit.void.reason),
+        data["id"], data["category"], data["unit"],
+        customer["account"], customer["name"], customer["kind"], customer.get("phone"), customer.get("voltage_kv"),
+        tuple(customer.get("groups", ())),
+        None if trigger is None else (trigger["order"], trigger["kind"], _stamp_of(trigger["archived_at"]),
+                                      trigger.get("disaster")),
+        data["method"], _stamp_of(data["visited_at"]), data["visitor"], tuple(data["topics"]), data["reached"],
+        data.get("satisfaction"), data.get("opinion"), data.get("follow_up"), data.get("round"), data.get("conduct"),
+        tuple((_stamp_of(a["at"]), a["by"], a["reason"], tuple(a["fields"])) for a in data.get("amendments", ())),
+        None if not void else (_stamp_of(void["at"]), void["by"], void["reason"]),
     )
 
 
 def visit_from_row(row: tuple[Any, ...], source: RecordFile) -> Visit:
-    """The visit ``visit_row`` was made from, equal field by field."""
+    """The typed visit of a ``visit_row``."""
     (id_, category, unit, account, name, kind, phone, voltage, groups, trigger, method, visited, visitor,
      topics, reached, satisfaction, opinion, follow_up, round_, conduct, amendments, void) = row
     return Visit(
