@@ -13,12 +13,11 @@ the history was rewritten (the old head is no longer on the first-parent line).
 
 from __future__ import annotations
 
-import functools
 import json
 import os
 import re
 from dataclasses import dataclass, field, replace
-from functools import cached_property
+from functools import cache, cached_property
 from datetime import datetime
 from pathlib import Path
 from typing import Callable
@@ -158,7 +157,7 @@ class History:
 
 
 class GitUnavailable(Exception):
-    """The archive root is not the top of a Git work tree, or Git itself is missing."""
+    """The archive root is not the top of a Git work tree, Git itself is missing, or it cannot read the history."""
 
 
 def open_repo(root: Path):
@@ -214,16 +213,16 @@ def start_history(root: Path, ref: str | None = None, use_cache: bool = True) ->
     if head is None:  # no commit yet: nothing has landed
         empty = History(root, ref, None)
         return lambda: empty
-    cache = root / CACHE_DIR / (re.sub(r"[^A-Za-z0-9._-]", "_", ref) + ".json")
+    cache_file = root / CACHE_DIR / (re.sub(r"[^A-Za-z0-9._-]", "_", ref) + ".json")
     use_cache = use_cache and _ignored(repo, CACHE_DIR)
-    cached = _read_cache(cache) if use_cache else None
+    cached = _read_cache(cache_file) if use_cache else None
     update = _start_update(repo, root, cached, head)
 
-    @functools.cache
+    @cache
     def finish() -> History:
         commits, scanned = update()
         if use_cache and (cached is None or cached[0] != head):
-            _write_cache(cache, ref, head, commits)
+            _write_cache(cache_file, ref, head, commits)
         return History(root, ref, head, commits, scanned=scanned)
 
     return finish

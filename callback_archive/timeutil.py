@@ -21,7 +21,7 @@ def parse_time(text: str, *, end_of_day: bool = False) -> datetime:
 
     A bare date means the start of that day, or its last second with ``end_of_day``.
     Raises ValueError with a Chinese message for text that is not a real moment.
-    (Kept for the last texts: reading a record checks its times, then builds the record from them.)
+    The answers for the last 1,024 texts are kept: reading a record checks its times, then builds it from them.
     """
     match = _TIME.match(text.strip())
     if not match:
