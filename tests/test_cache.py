@@ -5,8 +5,6 @@ from __future__ import annotations
 import re
 import shutil
 
-import pytest
-
 from callback_archive import cache
 from callback_archive.archive import load_archive
 from conftest import AS_OF, place, run_validate, visit_yaml
