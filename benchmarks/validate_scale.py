@@ -249,6 +249,12 @@ def _row(label: str, value: float, target: str | None, unit: str) -> str:
     return f"  {_pad(label, 34)}{value:>10.2f} {_pad(unit, 5)}{_pad(goal, 13)}{verdict}"
 
 
+def _hit_rate(run: Run, files: int) -> float:
+    """The share of the archive's files a run did not read again (their results or findings came from the cache)."""
+    reread = int(re.search(r"重新读取 (\d+) 个", run.stats).group(1))
+    return 100 * (1 - reread / files)
+
+
 def report(figures: Figures) -> None:
     cold, warm, pr = _median(figures.cold), _median(figures.warm), _median(figures.pr)
     peak = max(r.peak_mb for r in figures.cold + figures.warm + figures.pr)
@@ -261,8 +267,10 @@ def report(figures: Figures) -> None:
     print(_row("缓存全量校验（无改动）", warm, "warm", "秒"))
     print(_row("  处理器时间", _median(figures.warm, "cpu"), None, "秒"))
     print(_row("  每个文件", warm / figures.files * 1e6, None, "微秒"))
+    print(_row("  缓存命中率（未重新读取的文件）", _hit_rate(figures.warm[-1], figures.files), None, "%"))
     print(_row(f"合并请求（改 {PR_CHANGED} 增 {PR_ADDED}，--base）", pr, "pr", "秒"))
     print(_row("  处理器时间", _median(figures.pr, "cpu"), None, "秒"))
+    print(_row("  缓存命中率（未重新读取的文件）", _hit_rate(figures.pr[-1], figures.files + PR_ADDED), None, "%"))
     print(_row("峰值内存（进程树）", peak, "memory", "MB"))
     for label, run in (("缓存（无改动）", figures.warm[-1]), ("合并请求", figures.pr[-1])):
         for line in run.stats.splitlines():
