@@ -260,10 +260,8 @@ def _simple_scalar(text: str) -> Any:
     return value
 
 
-def _simple_value(text: str, path: str, number: int, lines: dict[str, int]) -> Any:
-    """A scalar, or a one-line ``[a, b]`` list whose items get the line of its key."""
-    if text[0] != "[":
-        return _simple_scalar(text)
+def _flow_list(text: str, path: str, number: int, lines: dict[str, int]) -> list[Any]:
+    """A one-line ``[a, b]`` list whose items get the line of its key."""
     if text[-1] != "]":
         raise _OutsideLayout
     inner = text[1:-1].strip(" ")
@@ -296,26 +294,31 @@ class _SimpleReader:
 
     def mapping(self, indent: int, path: str) -> dict[str, Any]:
         result: dict[str, Any] = {}
-        rows = self.rows
-        while self.at < len(rows):
-            number, row_indent, key, text = rows[self.at]
+        rows, lines = self.rows, self.lines
+        end, at = len(rows), self.at
+        prefix = f"{path}." if path else ""
+        while at < end:
+            number, row_indent, key, text = rows[at]
             if row_indent < indent or (key is None and row_indent == indent):
                 break  # the end of this mapping (or of an indentless list under the parent's key)
             if row_indent > indent or key is None or key in result:
                 raise _OutsideLayout
-            child = f"{path}.{key}" if path else key
-            self.lines[child] = number
-            self.at += 1
-            if text is not None:
-                result[key] = _simple_value(text, child, number, self.lines)
+            child = prefix + key
+            lines[child] = number
+            at += 1
+            if text is not None:  # nearly every row: a scalar, or a one-line list
+                result[key] = _simple_scalar(text) if text[0] != "[" else _flow_list(text, child, number, lines)
                 continue
-            following = rows[self.at] if self.at < len(rows) else None
+            self.at = at
+            following = rows[at] if at < end else None
             if following is None or following[1] < indent or (following[1] == indent and following[2] is not None):
                 result[key] = None
             elif following[2] is None:
                 result[key] = self.sequence(following[1], child)
             else:
                 result[key] = self.mapping(following[1], child)
+            at = self.at
+        self.at = at
         return result
 
     def sequence(self, indent: int, path: str) -> list[Any]:
