@@ -5,13 +5,15 @@ The site generates it as ``codes.md`` (see ``sitegen.generated_pages``); ``docs/
 
 from __future__ import annotations
 
+from .archive import MAX_FILE_BYTES, MAX_LIST_BYTES
 from .articles import article_url
 from .findings import CODES, SEVERITY_LABELS
 
 # What a clerk does about each finding. A code without an entry is told "follow the message".
 FIXES: dict[str, str] = {
     "file-empty": "填写记录内容，或删除这个空文件。",
-    "file-too-large": "一个文件只记一次回访；附件、录音、扫描件不要放进记录。",
+    "file-too-large": f"一个文件只记一次回访或一封复函（上限 {MAX_FILE_BYTES // 1024} KiB），抽样名单、名册等名单类文件上限 "
+                      f"{MAX_LIST_BYTES // 1024 // 1024} MiB；附件、录音、扫描件不要放进档案。",
     "file-not-utf8": "用编辑器“另存为”UTF-8 编码（记事本、WPS 默认常是 GBK）。",
     "file-not-record": "records/ 下只放 .yaml 记录；扩展名写 .yaml，不写 .yml；表格、图片放到档案系统之外。",
     "file-unreadable": "检查文件权限，或从 Git 恢复该文件。",
