@@ -214,7 +214,7 @@ def start_history(root: Path, ref: str | None = None, use_cache: bool = True) ->
         empty = History(root, ref, None)
         return lambda: empty
     cache_file = root / CACHE_DIR / (re.sub(r"[^A-Za-z0-9._-]", "_", ref) + ".json")
-    use_cache = use_cache and _ignored(repo, CACHE_DIR)
+    use_cache = use_cache and _ignored(root, CACHE_DIR)
     cached = _read_cache(cache_file) if use_cache else None
     update = _start_update(repo, root, cached, head)
 
@@ -228,14 +228,8 @@ def start_history(root: Path, ref: str | None = None, use_cache: bool = True) ->
     return finish
 
 
-def _ignored(repo, folder: Path) -> bool:
-    import git
-
-    try:
-        repo.git.check_ignore("-q", folder.as_posix())
-    except git.GitCommandError:  # exit status 1: not ignored
-        return False
-    return True
+def _ignored(root: Path, folder: Path) -> bool:
+    return git_output(start_git(root, "check-ignore", "-q", folder.as_posix())) is not None  # status 1: not ignored
 
 
 def _start_update(repo, root: Path, cached: tuple[str, list[Commit]] | None,

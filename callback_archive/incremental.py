@@ -526,9 +526,9 @@ class _Run:
     kinds: dict[str, str | None]
     comparison: StartedGit | None = None  # ``git diff`` against ``base``, started early
 
-    @cached_property
+    @property
     def history(self) -> History | None:
-        return self.history_at_as_of()
+        return self.history_at_as_of()  # worked out once (``_cut_at``)
 
     @cached_property
     def fingerprint(self) -> str:
