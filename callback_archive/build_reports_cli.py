@@ -46,6 +46,9 @@ def main(argv: list[str] | None = None) -> int:
         root = resolve_root(args.root)
         as_of = resolve_as_of(args.as_of)
         month = parse_month(args.month) if args.month else None
+        out = args.out if args.out.is_absolute() else root / args.out
+        if out.exists() and not out.is_dir():
+            raise UsageError(f"--out 指定的 {args.out} 是文件而不是目录：请指定一个目录（默认 out/reports）。")
         archive = load_archive(root)
         history = load_history(root)
         archive.history = history.until(as_of) if history is not None else None
@@ -61,7 +64,6 @@ def main(argv: list[str] | None = None) -> int:
     except UsageError as exc:
         print(f"build_reports.py：错误：{exc}", file=sys.stderr)
         return 2
-    out = args.out if args.out.is_absolute() else root / args.out
     summaries = []
     for year, number in months:
         summary = month_summary(archive, (year, number), as_of)

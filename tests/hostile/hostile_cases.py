@@ -77,8 +77,16 @@ def decisions(amount: str) -> str:
             f"- case: 26-tanggu-HF-20261125-0001\n  head_amount: {amount}\n  reason: 酌情考核。\n")
 
 
+# Every field of a visit (tanggu, work order GD2026112500124, not in the orders: a warning at most).
+VISIT_FLAGS = (
+    "visit", "--category", "repair", "--order", "GD2026112500124", "--unit", "tanggu", "--trigger-kind", "repair",
+    "--archived-at", "2026-11-25 14:30", "--account", "0212345678", "--name", "王建华", "--phone", "13800001234",
+    "--customer-kind", "residential", "--method", "phone", "--visited-at", "2026-11-26 08:00", "--visitor", "李敏",
+    "--topics", "repair", "--reached", "是", "--satisfaction", "satisfied")
+
+
 def record_case(id: str, content: str | bytes, *, path: str = VISIT, expect: tuple[str, ...] = (),
-                subprocess: bool = False, status: int = 1, why: str = "") -> Case:
+                subprocess: bool = False, status: int | tuple[int, ...] = 1, why: str = "") -> Case:
     """``validate`` over the template with one file replaced: an error finding naming the file (exit 1)."""
     return Case(id, "validate", AS_OF, status, (path, *expect), plant={path: content}, subprocess=subprocess, why=why)
 
@@ -94,10 +102,11 @@ CASES: list[Case] = [
     record_case("record-utf16-le-bom", VISIT_TEXT.encode("utf-16")),
     record_case("record-utf16-be", VISIT_TEXT.encode("utf-16-be")),
     record_case("record-utf32", VISIT_TEXT.encode("utf-32")),
-    record_case("record-doubled-bom", b"\xef\xbb\xbf\xef\xbb\xbf" + VISIT_TEXT.encode()),
-    record_case("record-bom-mid-file", visit("visitor: 李敏", "visitor: \ufeff李敏").encode()),
-    record_case("record-cr-only-line-endings", VISIT_TEXT.replace("\n", "\r").encode()),
-    record_case("record-mixed-line-endings", VISIT_TEXT.replace("\n", "\r", 3).encode()),
+    # A BOM or line-ending anomaly is reported (as an error or a warning: both name the file).
+    record_case("record-doubled-bom", b"\xef\xbb\xbf\xef\xbb\xbf" + VISIT_TEXT.encode(), status=(0, 1)),
+    record_case("record-bom-mid-file", visit("visitor: 李敏", "visitor: \ufeff李敏").encode(), status=(0, 1)),
+    record_case("record-cr-only-line-endings", VISIT_TEXT.replace("\n", "\r").encode(), status=(0, 1)),
+    record_case("record-mixed-line-endings", VISIT_TEXT.replace("\n", "\r", 3).encode(), status=(0, 1)),
     record_case("record-nul-byte", visit("抢修及时", "抢修\x00及时").encode()),
     record_case("record-nul-bytes-only", b"\x00" * 4096),
     record_case("record-invalid-utf8", VISIT_TEXT.encode() + b"opinion2: \xff\xfe\xfd\n"),
@@ -137,7 +146,7 @@ CASES: list[Case] = [
     record_case("record-local-tag", visit("visitor: 李敏", "visitor: !staff 李敏")),
     record_case("record-complex-key", "? [a, b]\n: c\n" + VISIT_TEXT),
     record_case("record-two-documents", VISIT_TEXT + "---\n" + VISIT_TEXT),
-    record_case("record-directive", "%YAML 1.1\n%TAG ! tag:evil.example,2000:\n---\n" + VISIT_TEXT),
+    record_case("record-zero-width-space-in-id", visit("id: HF-20261125-0001", "id: HF-20261125-0001\u200b")),
     record_case("record-tab-indentation", visit("  name: 王建华", "\tname: 王建华")),
     record_case("record-top-level-list", "- " + VISIT_TEXT.replace("\n", "\n  ")),
     record_case("record-top-level-scalar", "就是一句话\n"),
@@ -181,18 +190,18 @@ CASES: list[Case] = [
     Case("policy-nan-ratio", "validate", AS_OF, 2, ("policy.yaml",),
          plant={"policy.yaml": (EXAMPLES.parent.parent / "policy.yaml").read_text(encoding="utf-8")
                 .replace("ratio: 0.1", "ratio: .nan")}),
-    Case("units-broken-yaml", "validate", AS_OF, 1, ("records/units.yaml",), plant={"records/units.yaml": "units: [\n"}),
-    Case("units-nested", "validate", AS_OF, 1, ("records/units.yaml",), plant={"records/units.yaml": "units: " + nested(5000)}),
-    Case("units-empty", "validate", AS_OF, 1, ("records/units.yaml",), plant={"records/units.yaml": ""}),
-    Case("calendar-impossible-date", "validate", AS_OF, 1, ("records/calendar.yaml",),
+    Case("units-broken-yaml", "validate", AS_OF, 2, ("records/units.yaml",), plant={"records/units.yaml": "units: [\n"}),
+    Case("units-nested", "validate", AS_OF, 2, ("records/units.yaml",), plant={"records/units.yaml": "units: " + nested(5000)}),
+    Case("units-empty", "validate", AS_OF, 2, ("records/units.yaml",), plant={"records/units.yaml": ""}),
+    Case("calendar-impossible-date", "validate", AS_OF, 2, ("records/calendar.yaml",),
          plant={"records/calendar.yaml": 'corrections:\n  - date: "2026-02-30"\n    workday: false\n'
                                          "    reason: 测试\n    approved_by: 营销部 周建国\n"}),
-    Case("calendar-nested", "validate", AS_OF, 1, ("records/calendar.yaml",),
+    Case("calendar-nested", "validate", AS_OF, 2, ("records/calendar.yaml",),
          plant={"records/calendar.yaml": "corrections: " + nested(5000)}),
-    Case("disasters-end-before-start", "validate", AS_OF, 1, ("records/disasters.yaml",),
+    Case("disasters-end-before-start", "validate", AS_OF, 2, ("records/disasters.yaml",),
          plant={"records/disasters.yaml": "disasters:\n  - id: DS-2026-09\n    name: 台风\n    start: 2026-09-16 00:00\n"
                 "    end: 2026-09-14 23:59\n    units: [tanggu]\n    approved_by: 营销部 周建国\n    document: 文件\n"}),
-    Case("disasters-5000-digit-id", "validate", AS_OF, 1, ("records/disasters.yaml",),
+    Case("disasters-5000-digit-id", "validate", AS_OF, 2, ("records/disasters.yaml",),
          plant={"records/disasters.yaml": "disasters:\n  - id: " + "9" * 5000 + "\n"}),
     Case("decisions-negative-amount", "validate", AS_OF, 1, (DECISIONS,), plant={DECISIONS: decisions("-300")}),
     Case("decisions-amount-as-text", "validate", AS_OF, 1, (DECISIONS,), plant={DECISIONS: decisions("300元")}),
@@ -243,17 +252,14 @@ CASES: list[Case] = [
     Case("due-symlink-to-dev-zero", "due", AS_OF, 0, ("HF-20261125-0002.yaml",),
          plant={VISIT2: Symlink("/dev/zero")}, subprocess=True),
     # ── new_record.py visit / letter ────────────────────────────────────────────────────────────────────
-    Case("visit-all-options-real-clock", "new_record", (
-        "visit", "--category", "repair", "--order", "GD2026112500124", "--unit", "tanggu", "--trigger-kind", "repair",
-        "--archived-at", "2026-11-25 14:30", "--account", "0212345678", "--name", "王建华", "--phone", "13800001234",
-        "--customer-kind", "residential", "--method", "phone", "--visited-at", "2026-11-26 08:00", "--visitor", "李敏",
-        "--topics", "repair", "--reached", "是", "--satisfaction", "satisfied"), 0, ("records/visits/tanggu/2026/11/",),
+    Case("visit-all-options-real-clock", "new_record", VISIT_FLAGS, 0, ("records/visits/tanggu/2026/11/",),
          writes=NEW_VISITS, subprocess=True, why="the normal case: every field given, no --as-of"),
     Case("visit-unknown-unit", "new_record", ("visit", "--unit", "nowhere", *AS_OF), 2, ("nowhere",)),
     Case("visit-account-with-letters", "new_record", ("visit", "--account", "02123ab678", *AS_OF), 2, ("--account",)),
-    Case("visit-voltage-nan", "new_record", ("visit", "--voltage-kv", "nan", *AS_OF), 2, ("--voltage-kv",)),
-    Case("visit-voltage-inf", "new_record", ("visit", "--voltage-kv", "1e999", *AS_OF), 2, ("--voltage-kv",)),
-    Case("visit-voltage-5000-digits", "new_record", ("visit", "--voltage-kv", "9" * 5000, *AS_OF), 2, ("--voltage-kv",)),
+    Case("visit-voltage-nan", "new_record", (*VISIT_FLAGS, "--voltage-kv", "nan", *AS_OF), 2, ("--voltage-kv",)),
+    Case("visit-voltage-inf", "new_record", (*VISIT_FLAGS, "--voltage-kv", "1e999", *AS_OF), 2, ("--voltage-kv",)),
+    Case("visit-voltage-5000-digits", "new_record", (*VISIT_FLAGS, "--voltage-kv", "9" * 5000, *AS_OF), 2,
+         ("--voltage-kv",)),
     Case("visit-reached-maybe", "new_record", ("visit", "--reached", "也许", *AS_OF), 2, ("--reached",)),
     Case("visit-archived-at-nonsense", "new_record", ("visit", "--archived-at", "2026-11-25T99:99", *AS_OF), 2,
          ("--archived-at",)),
@@ -300,8 +306,8 @@ CASES: list[Case] = [
          plant={VISIT: visit("topics: [repair]", "topics: " + nested(5000))}),
     Case("void-5000-digit-record", "new_record", ("void", LETTER, "--by", "李敏", "--reason", "录错", *AS_OF), 2, (LETTER,),
          plant={LETTER: (EXAMPLES / "valid/letter.yaml").read_text(encoding="utf-8") + "extra: " + "9" * 5000 + "\n"}),
-    Case("void-doubled-bom-record", "new_record", ("void", VISIT, "--by", "李敏", "--reason", "录错", *AS_OF), 2, (VISIT,),
-         plant={VISIT: b"\xef\xbb\xbf\xef\xbb\xbf" + VISIT_TEXT.encode()}),
+    Case("void-utf16-record", "new_record", ("void", VISIT, "--by", "李敏", "--reason", "录错", *AS_OF), 2, (VISIT,),
+         plant={VISIT: VISIT_TEXT.encode("utf-16")}),
     Case("submission-unknown-unit", "new_record", ("submission", "--unit", "nowhere", "--month", "2026-11", *AS_OF), 2,
          ("nowhere",)),
     Case("submission-month-13", "new_record", ("submission", "--unit", "tanggu", "--month", "2026-13", *AS_OF), 2,
@@ -430,6 +436,17 @@ CASES: list[Case] = [
     Case("codeowners-github-is-a-file", "codeowners", (), 2, (".github",), plant={".github": "x"}, subprocess=True),
     Case("codeowners-target-symlink-outside", "codeowners", (), 2, (".github/CODEOWNERS",),
          plant={"out/CODEOWNERS": "x", ".github/CODEOWNERS": Symlink("{out}/CODEOWNERS")}),
+    # ── folders the command may not write into (chmod: skipped when the tests run as root) ─────────────────
+    Case("readonly-month-folder-visit", "new_record", VISIT_FLAGS + AS_OF, 2, ("records/visits/tanggu/2026/11",),
+         readonly=("records/visits/tanggu/2026/11",)),
+    Case("readonly-orders-folder-import", "import_orders", ("{out}/export.csv",), 2, ("records/orders",),
+         plant={"out/export.csv": CN_HEADER + EXPORT_ROW}, readonly=("records/orders",)),
+    Case("readonly-records-sample", "draw_sample", ("{out}/customers.csv", "--month", "2026-12"), 2,
+         ("records/samples",), plant={"out/customers.csv": customers(), "records/samples/keep.txt": ""},
+         readonly=("records/samples",)),
+    Case("readonly-root-codeowners", "codeowners", (), 2, (".github",), readonly=(".",)),
+    Case("readonly-root-validate-still-validates", "validate", AS_OF, 0, ("检查了",), readonly=(".",),
+         why="the cache cannot be written: validation goes on without it"),
     # ── mkdocs build (hooks/generate_pages.py) ──────────────────────────────────────────────────────────
     Case("mkdocs-as-of-with-offset", "mkdocs", (), 0, ("Documentation built",),
          env={"CALLBACK_AS_OF": "2026-12-10T09:00:00+08:00"}),

@@ -81,7 +81,7 @@ class Case:
     id: str
     command: str
     args: tuple[str, ...]
-    status: int
+    status: int | tuple[int, ...]  # the exit status, or the statuses that are all right (a warning or an error)
     expect: tuple[str, ...]  # fragments the output (stdout + stderr) must contain
     plant: dict[str, Plant] = field(default_factory=dict)
     env: dict[str, str] = field(default_factory=dict)
@@ -90,6 +90,7 @@ class Case:
     git: bool = True  # False: the archive is not a Git work tree
     root_option: bool = True  # False: no --root (the command finds the archive from its working folder)
     stdin: str = ""
+    readonly: tuple[str, ...] = ()  # archive folders made read-only (chmod) before the run
     site_forbid: tuple[str, ...] = ()  # mkdocs: text no page or file of the built site may contain
     why: str = ""  # the point the case checks, when the id does not say it
 
@@ -122,7 +123,9 @@ def plant(case: Case, root: Path, out: Path) -> None:
                 target.unlink()
             continue
         target.parent.mkdir(parents=True, exist_ok=True)
-        if target.exists() or target.is_symlink():
+        if target.is_dir() and not target.is_symlink():
+            shutil.rmtree(target)
+        elif target.exists() or target.is_symlink():
             target.unlink()
         if isinstance(what, Symlink):
             target.symlink_to(_fill(what.target, root, out))
@@ -132,6 +135,8 @@ def plant(case: Case, root: Path, out: Path) -> None:
             target.write_bytes(what if isinstance(what, bytes) else what.encode("utf-8"))
     if not case.git:
         shutil.rmtree(root / ".git")
+    for relpath in case.readonly:
+        os.chmod(root / relpath, 0o555)
 
 
 def tree_digest(folder: Path) -> dict[str, str]:
