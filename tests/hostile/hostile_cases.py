@@ -462,7 +462,7 @@ CASES: list[Case] = [
          why="the cache cannot be written: validation goes on without it"),
     # ── mkdocs build (hooks/generate_pages.py) ──────────────────────────────────────────────────────────
     Case("mkdocs-as-of-with-offset", "mkdocs", (), 0, ("Documentation built",),
-         env={"CALLBACK_AS_OF": "2026-12-10T09:00:00+08:00"}),
+         env={"CALLBACK_AS_OF": "2026-12-10T09:00:00+08:00"}, chinese=False),
     Case("mkdocs-as-of-garbage", "mkdocs", (), 1, ("CALLBACK_AS_OF",), env={"CALLBACK_AS_OF": "下周一"}),
     Case("mkdocs-as-of-list", "mkdocs", (), 1, ("CALLBACK_AS_OF",), env={"CALLBACK_AS_OF": "[2026, 12]"}),
     Case("mkdocs-root-missing", "mkdocs", (), 1, ("CALLBACK_ARCHIVE_ROOT",), env={"CALLBACK_ARCHIVE_ROOT": "{out}/nowhere",
@@ -470,6 +470,6 @@ CASES: list[Case] = [
     Case("mkdocs-broken-policy", "mkdocs", (), 1, ("policy.yaml",), env={"CALLBACK_AS_OF": "2026-11-27T09:00"},
          plant={"policy.yaml": "deadlines: [\n"}),
     Case("mkdocs-symlink-outside-not-published", "mkdocs", (), 0, ("Documentation built",),
-         env={"CALLBACK_AS_OF": "2026-11-27T09:00"}, site_forbid=("绝密内容",),
+         env={"CALLBACK_AS_OF": "2026-11-27T09:00"}, site_forbid=("绝密内容",), chinese=False,
          plant={"out/secret.yaml": VISIT2_TEXT.replace("抢修及时", "绝密内容"), VISIT2: Symlink("{out}/secret.yaml")}),
 ]
