@@ -103,6 +103,10 @@ def main(argv: list[str] | None = None) -> int:
         else:
             files = len(outcome.paths)
         REPORTERS[args.format](findings, Summary.of(findings, files, format_time(as_of)), sys.stdout)
+        if history() is None:
+            print(f"validate.py：注意：{root} 不是 Git 仓库的根目录（或找不到 git），没有检查档案建立时间"
+                  "（第十四至十六条：记录合并到 main 的时间、补录、已合并记录的修改）。在档案仓库中运行才做这些检查。",
+                  file=sys.stderr)
         seconds["输出"] = time.perf_counter() - started - sum(seconds.values())
     if args.stats:
         loaded = outcome.load_stats
