@@ -422,10 +422,11 @@ CASES: list[Case] = [
     Case("reports-as-of-bad", "build_reports", ("--as-of", "2026-11-27T09:60", "--out", "{out}/reports"), 2, ("--as-of",)),
     Case("reports-broken-policy", "build_reports", (*AS_OF, "--month", "2026-11", "--out", "{out}/reports"), 2,
          ("policy.yaml",), plant={"policy.yaml": "penalties: [\n"}),
-    Case("reports-decisions-bad-amount", "build_reports", (*AS_OF, "--month", "2026-11", "--out", "{out}/reports"), 2,
-         (DECISIONS,), plant={DECISIONS: decisions("三百")}),
-    Case("reports-decisions-nan", "build_reports", (*AS_OF, "--month", "2026-11", "--out", "{out}/reports"), 2,
-         (DECISIONS,), plant={DECISIONS: decisions(".nan")}),
+    # Fines computed past a decisions file that cannot be applied: refused, or at least the file is named.
+    Case("reports-decisions-bad-amount", "build_reports", (*AS_OF, "--month", "2026-11", "--out", "out/reports"),
+         (0, 2), (DECISIONS,), plant={DECISIONS: decisions("三百")}, writes=("out/*",)),
+    Case("reports-decisions-nan", "build_reports", (*AS_OF, "--month", "2026-11", "--out", "out/reports"), (0, 2),
+         (DECISIONS,), plant={DECISIONS: decisions(".nan")}, writes=("out/*",)),
     Case("reports-nested-record", "build_reports", (*AS_OF, "--month", "2026-11", "--out", "{out}/reports"), 2, (VISIT,),
          plant={VISIT: visit("topics: [repair]", "topics: " + nested(5000))}, subprocess=True),
     # ── audit.py ────────────────────────────────────────────────────────────────────────────────────────
