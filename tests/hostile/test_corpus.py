@@ -73,13 +73,13 @@ def _export(folder: Path, batch: int, rows: int = 3000) -> Path:
 
 
 def test_an_import_waits_for_the_writer_holding_the_month(template: Path, tmp_path: Path) -> None:
-    """Another writer (as a second import would) holds the month file's lock, read it before the import started
+    """Another writer (as a second import would) holds the month's lock, read the file before the import started
     and saves its version a moment later: the import must wait for it and add its rows to that version."""
     root = tmp_path / "archive"
     shutil.copytree(template, root, symlinks=True)
     month = root / ORDERS
     other_row = "GD2026112690001,repair,tanggu,0290000001,residential,2026-11-26 09:00:00,\n"
-    with locked(month):
+    with locked(month.parent), locked(month):  # whichever the import locks, the month file or its folder
         before = month.read_text(encoding="utf-8")
         importing = subprocess.Popen([sys.executable, str(REPO / "scripts/import_orders.py"), str(_export(tmp_path, 1)),
                                       "--root", str(root)], cwd=root, text=True, stdout=subprocess.PIPE,
