@@ -140,7 +140,10 @@ CASES: list[Case] = [
     record_case("record-duplicate-nested-key", visit('  name: 王建华', '  name: 王建华\n  name: 李四')),
     record_case("record-billion-laughs", billion_laughs()),
     record_case("record-alias-to-undefined-anchor", visit("topics: [repair]", "topics: *nowhere")),
-    record_case("record-python-object-tag", "!!python/object/apply:os.system ['touch /tmp/hostile-pwned']\n"),
+    # Were the tag obeyed, the file would appear in the archive and the unchanged-tree check would fail.
+    record_case("record-python-object-tag", "!!python/object/apply:os.system ['touch {root}/pwned']\n"),
+    record_case("record-python-object-tag-in-value", visit("visitor: 李敏", "visitor: !!python/object/apply:"
+                                                           "subprocess.call [[touch, '{root}/pwned']]")),
     record_case("record-python-name-tag", visit("visitor: 李敏", "visitor: !!python/name:os.system")),
     record_case("record-binary-tag", visit("visitor: 李敏", "visitor: !!binary aGVsbG8=")),
     record_case("record-local-tag", visit("visitor: 李敏", "visitor: !staff 李敏")),
@@ -409,6 +412,9 @@ CASES: list[Case] = [
          ("--seed",), plant={"out/customers.csv": customers()}),
     Case("sample-broken-policy", "draw_sample", ("{out}/customers.csv", "--month", "2026-12"), 2, ("policy.yaml",),
          plant={"out/customers.csv": customers(), "policy.yaml": "sampling: [\n"}),
+    Case("sample-policy-python-tag", "draw_sample", ("{out}/customers.csv", "--month", "2026-12"), 2, ("policy.yaml",),
+         plant={"out/customers.csv": customers(),
+                "policy.yaml": "sampling: !!python/object/apply:os.system ['touch {root}/pwned']\n"}),
     Case("sample-broken-units", "draw_sample", ("{out}/customers.csv", "--month", "2026-12"), 2, ("records/units.yaml",),
          plant={"out/customers.csv": customers(), "records/units.yaml": "units: [\n"}),
     # ── build_reports.py ────────────────────────────────────────────────────────────────────────────────
@@ -447,6 +453,8 @@ CASES: list[Case] = [
     Case("codeowners-unit-id-injection", "codeowners", (), 2, ("records/units.yaml",),
          plant={"records/units.yaml": (EXAMPLES / "base/records/units.yaml").read_text(encoding="utf-8").replace(
              "id: xinbei", 'id: "xinbei/** @evil\\n*"')}),
+    Case("codeowners-units-python-tag", "codeowners", (), 2, ("records/units.yaml",),
+         plant={"records/units.yaml": "units: !!python/object/apply:os.system ['touch {root}/pwned']\n"}),
     Case("codeowners-github-is-a-file", "codeowners", (), 2, (".github",), plant={".github": "x"}, subprocess=True),
     Case("codeowners-target-symlink-outside", "codeowners", (), 2, (".github/CODEOWNERS",),
          plant={"out/CODEOWNERS": "x", ".github/CODEOWNERS": Symlink("{out}/CODEOWNERS")}),

@@ -76,7 +76,7 @@ Plant = bytes | str | Symlink | Fifo | Remove
 class Case:
     """One hostile input. Paths in ``plant`` are archive paths; a path starting with ``out/`` goes into a folder
     outside the archive (exports, customer lists, link targets). ``{root}``, ``{out}`` and ``{repo}`` in the
-    arguments, the environment and link targets stand for those folders."""
+    arguments, the environment, link targets and planted text stand for those folders."""
 
     id: str
     command: str
@@ -133,7 +133,7 @@ def plant(case: Case, root: Path, out: Path) -> None:
         elif isinstance(what, Fifo):
             os.mkfifo(target)
         else:
-            target.write_bytes(what if isinstance(what, bytes) else what.encode("utf-8"))
+            target.write_bytes(what if isinstance(what, bytes) else _fill(what, root, out).encode("utf-8"))
     if not case.git:
         shutil.rmtree(root / ".git")
     for relpath in case.readonly:
