@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 from .cli import ChineseArgumentParser, UsageError, resolve_root
+from .safefile import ensure_inside, write_atomic
 from .yamlread import YamlSyntaxError, parse_yaml
 
 CODEOWNERS_FILE = ".github/CODEOWNERS"
@@ -97,7 +98,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"codeowners.py：错误：{exc}", file=sys.stderr)
         return 2
     target = root / CODEOWNERS_FILE
-    current = target.read_text(encoding="utf-8") if target.is_file() else None
+    current = target.read_text(encoding="utf-8", errors="replace") if target.is_file() else None
     if args.check:
         if current == text:
             print(f"{CODEOWNERS_FILE} 与 {UNITS_FILE} 一致。")
@@ -109,7 +110,15 @@ def main(argv: list[str] | None = None) -> int:
     if current == text:
         print(f"{CODEOWNERS_FILE} 已是最新，无需改动。")
         return 0
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(text, encoding="utf-8", newline="\n")
+    try:
+        ensure_inside(root, target)  # before the folder is made: a linked .github must not be followed out
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise UsageError(f"无法建立文件夹 {target.parent}：{exc.strerror}。") from None
+        write_atomic(target, text, root=root)
+    except UsageError as exc:
+        print(f"codeowners.py：错误：{exc}", file=sys.stderr)
+        return 2
     print(f"已生成 {CODEOWNERS_FILE}：请与 {UNITS_FILE} 一同提交。")
     return 0

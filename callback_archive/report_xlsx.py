@@ -34,6 +34,7 @@ from .report_layout import (
     AMOUNT, CAUSES, COUNT, RATE, Table, card_rounds_table, category_table, conduct_table, counting_note,
     large_customers_table, letters_table, month_text, opinions_table, penalties_table, report_title, unit_table,
 )
+from .safefile import write_atomic
 from .timeutil import parse_time
 
 MIN_WIDTH, MAX_WIDTH = 6, 50
@@ -255,20 +256,22 @@ def _conduct_sheet(ws: Worksheet, summary: dict) -> None:
     sheet.finish()
 
 
-def _save(wb: Workbook, path: Path, summary: dict) -> None:
-    """Save with the report's as-of time as the document and zip entry times, so that builds are byte-identical."""
+def _package(wb: Workbook, summary: dict) -> bytes:
+    """The .xlsx bytes, with the report's as-of time as the document and zip entry times, so that builds are byte-identical."""
     moment = parse_time(summary["as_of"])
     wb.properties.created = wb.properties.modified = moment.astimezone(timezone.utc).replace(tzinfo=None)
     buffer = io.BytesIO()
     ExcelWriter(wb, ZipFile(buffer, "w", ZIP_DEFLATED)).save()
     stamp = (moment.year, moment.month, moment.day, moment.hour, moment.minute, 0)
-    with ZipFile(buffer) as source, ZipFile(path, "w", ZIP_DEFLATED) as target:
+    result = io.BytesIO()
+    with ZipFile(buffer) as source, ZipFile(result, "w", ZIP_DEFLATED) as target:
         for info in source.infolist():
             target.writestr(ZipInfo(info.filename, date_time=stamp), source.read(info.filename), ZIP_DEFLATED)
+    return result.getvalue()
 
 
-def write_workbook(summary: dict, path: Path) -> None:
-    """Write the month's report (``reports.month_summary``) as an .xlsx file."""
+def render_workbook(summary: dict) -> bytes:
+    """The month's report (``reports.month_summary``) as the bytes of an .xlsx file."""
     wb = Workbook()
     wb.properties.title = report_title(summary)
     wb.properties.creator = "滨海供电公司营销部"
@@ -280,4 +283,9 @@ def write_workbook(summary: dict, path: Path) -> None:
     _penalties_sheet(wb.create_sheet("考核"), summary)
     if summary["conduct"]:
         _conduct_sheet(wb.create_sheet("第二十八条移交"), summary)
-    _save(wb, Path(path), summary)
+    return _package(wb, summary)
+
+
+def write_workbook(summary: dict, path: Path) -> None:
+    """Write the month's report as an .xlsx file, all at once (``safefile.write_atomic``): an open old copy survives a failure."""
+    write_atomic(Path(path), render_workbook(summary))
