@@ -14,7 +14,6 @@ the history was rewritten (the old head is no longer on the first-parent line).
 from __future__ import annotations
 
 import json
-import os
 import re
 from dataclasses import dataclass, field, replace
 from functools import cache, cached_property
@@ -23,6 +22,7 @@ from pathlib import Path
 from typing import Callable
 
 from .cache import git_output, start_git
+from .safefile import WriteError, write_atomic
 from .timeutil import BEIJING
 
 MAIN_BRANCH = "main"
@@ -306,9 +306,7 @@ def _write_cache(path: Path, ref: str, head: str, commits: list[Commit]) -> None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         data = {"version": CACHE_VERSION, "ref": ref, "head": head, "commits": [c._cached() for c in commits]}
-        temporary = path.with_suffix(f".{os.getpid()}.tmp")  # concurrent runs never share a half-written file
-        temporary.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-        temporary.replace(path)
-    except OSError:
+        write_atomic(path, json.dumps(data, ensure_ascii=False), durable=False)
+    except (OSError, WriteError):
         pass  # a read-only checkout still validates; it only scans again next time
 

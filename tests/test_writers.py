@@ -22,7 +22,7 @@ import pytest
 
 from callback_archive import build_reports_cli, codeowners, safefile, sitegen, submissions
 from callback_archive.codeowners import CODEOWNERS_FILE
-from conftest import AS_OF, REPO, add_visit
+from conftest import AS_OF, REPO, add_visit, run_validate
 from report_fixture import build_fixture
 
 SUBMISSION = "records/submissions/2026-11/tanggu.yaml"
@@ -42,7 +42,7 @@ def submit(root: Path) -> tuple[int, str, str]:
 
 def leftovers(folder: Path) -> list[str]:
     """Temporary and lock files a writer left behind in ``folder`` (and below)."""
-    return sorted(p.name for p in folder.rglob(".*") if p.name.endswith((".tmp", ".lock")))
+    return sorted(p.name for p in folder.rglob("*") if p.name.endswith((".tmp", ".lock")))
 
 
 def fail_on(monkeypatch: pytest.MonkeyPatch, name: str, error: int = errno.ENOSPC) -> None:
@@ -180,3 +180,47 @@ def test_sitegen_says_in_chinese_when_a_page_cannot_be_written(tmp_path: Path) -
     assert status == 2
     assert f"sitegen：错误：无法写入 {out / 'fields.md'}" in err
     assert leftovers(out) == []
+
+
+def test_cache_writes_that_fail_leave_no_temporary_and_change_no_finding(
+        committed: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    args = ("--root", str(committed), "--as-of", AS_OF, "--format", "json")
+    expected = run_validate(*args)
+
+    def full(*_args: object, **_kwargs: object) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    shutil.rmtree(committed / ".cache", ignore_errors=True)
+    monkeypatch.setattr(safefile.os, "replace", full)
+    run = run_validate(*args)
+    assert (run.status, run.findings) == (expected.status, expected.findings)
+    assert leftovers(committed / ".cache") == []
+    assert not [p for p in (committed / ".cache").rglob("*") if p.is_file() and p.suffix in (".marshal", ".json")]
+
+
+def test_cache_leftovers_of_a_killed_run_are_removed_by_the_next_run(committed: Path) -> None:
+    run_validate("--root", str(committed), "--as-of", AS_OF)
+    dead = subprocess.run(["sh", "-c", "echo $$"], capture_output=True, text=True, check=True).stdout.strip()
+    shard = next((committed / ".cache" / "records").glob("*.marshal"))
+    stale = shard.parent / f".{shard.name}.{dead}.k1ll3d.tmp"
+    stale.write_bytes(b"half")
+    add_visit(committed, "HF-20261126-0009", order="GD2026112500199")  # a new file: its shard is written again
+    subprocess.run([sys.executable, str(REPO / "scripts" / "validate.py"), "--root", str(committed), "--as-of", AS_OF],
+                   capture_output=True, check=False)  # the next run is a new process
+    assert not stale.exists()
+
+
+def test_a_cache_write_is_whole_but_not_flushed_to_disk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Caches are rebuilt when lost: they skip the two fsyncs a record's write pays for, and are still replaced whole."""
+    target = tmp_path / "shard.marshal"
+    target.write_bytes(b"old")
+
+    def no_fsync(_fd: int) -> None:
+        raise AssertionError("a cache write flushed to disk")
+
+    monkeypatch.setattr(safefile.os, "fsync", no_fsync)
+    safefile.write_atomic(target, b"new", durable=False)
+    assert target.read_bytes() == b"new" and leftovers(tmp_path) == []
+    with pytest.raises(AssertionError):
+        safefile.write_atomic(target, b"newer")
+    assert target.read_bytes() == b"new"
