@@ -33,7 +33,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import openpyxl
 from openpyxl.styles.numbers import is_datetime
@@ -304,14 +304,36 @@ def title_note(rows: list[tuple[int, tuple[object, ...]]], header_row: int) -> s
     return f"表头在第 {header_row} 行；{numbers}（“{shown}”）是表头上方的标题，不是工单，已跳过。"
 
 
+def read_checked_yaml(root: Path, relpath: str, schema: str, use: str) -> Any:
+    """The data of a YAML file of the archive that matches ``schema``; UsageError naming what is wrong.
+
+    ``use`` says what the file was wanted for, e.g. 核对单位.
+    """
+    fix = "请先运行 scripts/validate.py 查看并改正（或用 git checkout 恢复）。"
+    try:
+        parsed = parse_yaml(decode((root / relpath).read_bytes()))
+    except FileNotFoundError:
+        raise UsageError(f"缺少 {relpath}，无法{use}：{fix}") from None
+    except OSError as exc:
+        raise UsageError(f"无法读取 {relpath}（{exc.strerror}），无法{use}。") from None
+    except ValueError as exc:
+        raise UsageError(f"{relpath} 第 {exc.args[0]} 行：{exc.args[1]} 无法{use}。") from None
+    except YamlSyntaxError as exc:
+        raise UsageError(f"{relpath} 第 {exc.line} 行：YAML 语法错误（{exc.problem}），无法{use}：{fix}") from None
+    except RecursionError:
+        raise UsageError(f"{relpath} 嵌套层数过多，不是有效的文件，无法{use}：{fix}") from None
+    problems = load_schema(schema).problems(parsed.data)
+    if problems:
+        first = problems[0]
+        line = parsed.lines.get(first.path)
+        where = f" 第 {line} 行" if line else ""
+        raise UsageError(f"{relpath}{where}：{first.message}（共 {len(problems)} 处问题），无法{use}：{fix}")
+    return parsed.data
+
+
 def load_units(root: Path) -> dict[str, str]:
     """Unit id by id and by Chinese name, from records/units.yaml; UsageError when that file is not usable."""
-    try:
-        data = parse_yaml(decode((root / UNITS_FILE).read_bytes())).data
-    except (OSError, ValueError, YamlSyntaxError, RecursionError):
-        data = None
-    if data is None or load_schema("units").problems(data):
-        raise UsageError(f"{UNITS_FILE} 缺失或有误，无法核对单位：请先运行 scripts/validate.py 查看并改正。")
+    data = read_checked_yaml(root, UNITS_FILE, "units", "核对单位")
     return unit_lookup((unit["id"], unit["name"]) for unit in data["units"])
 
 
