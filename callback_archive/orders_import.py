@@ -309,7 +309,7 @@ def read_checked_yaml(root: Path, relpath: str, schema: str, use: str) -> Any:
 
     ``use`` says what the file was wanted for, e.g. 核对单位.
     """
-    fix = "请先运行 scripts/validate.py 查看并改正（或用 git checkout 恢复）。"
+    fix = f"请运行 scripts/validate.py 查看并改正，或用 git checkout -- {relpath} 恢复。"
     try:
         parsed = parse_yaml(decode((root / relpath).read_bytes()))
     except FileNotFoundError:
@@ -317,17 +317,18 @@ def read_checked_yaml(root: Path, relpath: str, schema: str, use: str) -> Any:
     except OSError as exc:
         raise UsageError(f"无法读取 {relpath}（{exc.strerror}），无法{use}。") from None
     except ValueError as exc:
-        raise UsageError(f"{relpath} 第 {exc.args[0]} 行：{exc.args[1]} 无法{use}。") from None
+        raise UsageError(f"{relpath} 第 {exc.args[0]} 行：{exc.args[1]}无法{use}。") from None
     except YamlSyntaxError as exc:
-        raise UsageError(f"{relpath} 第 {exc.line} 行：YAML 语法错误（{exc.problem}），无法{use}：{fix}") from None
+        raise UsageError(f"{relpath} 第 {exc.line} 行：YAML 语法错误（{exc.problem}）。无法{use}：{fix}") from None
     except RecursionError:
-        raise UsageError(f"{relpath} 嵌套层数过多，不是有效的文件，无法{use}：{fix}") from None
+        raise UsageError(f"{relpath} 嵌套层数过多，不是有效的文件。无法{use}：{fix}") from None
     problems = load_schema(schema).problems(parsed.data)
     if problems:
         first = problems[0]
         line = parsed.lines.get(first.path)
         where = f" 第 {line} 行" if line else ""
-        raise UsageError(f"{relpath}{where}：{first.message}（共 {len(problems)} 处问题），无法{use}：{fix}")
+        more = f"（共 {len(problems)} 处问题）" if len(problems) > 1 else ""
+        raise UsageError(f"{relpath}{where}有误：{first.message.rstrip('。')}{more}。无法{use}：{fix}")
     return parsed.data
 
 
