@@ -5,6 +5,7 @@ from __future__ import annotations
 import fcntl
 import os
 import pty
+import resource
 import signal
 import struct
 import subprocess
@@ -222,3 +223,27 @@ def test_progress_is_shown_on_a_terminal_only(archive, tmp_path):
     run.communicate()
     assert run.returncode == 0
     assert "检查工单".encode() in shown and b"/20000" in shown
+
+
+def test_a_failed_write_keeps_the_old_month_file_and_says_so(archive, tmp_path):
+    assert run_script(str(write_csv(tmp_path, REPAIR)), "--root", str(archive)).returncode == 0
+    old = imported(archive)
+
+    def small_files() -> None:  # the disk "fills up" after 4 KiB per file
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (4096, 4096))
+
+    result = subprocess.run([sys.executable, str(SCRIPT), str(write_csv(tmp_path, *november_rows(500))), "--root", str(archive)],
+                            capture_output=True, text=True, check=False, preexec_fn=small_files)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert f"import_orders.py：错误：无法写入 {archive / NOVEMBER}：文件超出允许的大小。原文件未改动。" in result.stderr
+    assert imported(archive) == old
+    assert sorted(os.listdir(archive / "records/orders")) == ["2026-11.csv"]
+
+
+def test_a_broken_units_file_stops_the_import_with_its_line(archive, tmp_path):
+    (archive / "records/units.yaml").write_text("units:\n  - id: tanggu\n    name: [塘沽\n", encoding="utf-8")
+    result = run_script(str(write_csv(tmp_path, REPAIR)), "--root", str(archive))
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "import_orders.py：错误：records/units.yaml 第 " in result.stderr and "无法核对单位" in result.stderr
+    assert not (archive / NOVEMBER).exists()
