@@ -18,13 +18,13 @@ import random
 import re
 from dataclasses import dataclass
 
-from .orders_import import decode_export, header_field, split_title_rows
+from .orders_import import HEADER_ALIASES, decode_export, header_field, split_title_rows
 from .schemas import load_schema
 from .unitnames import resolve_unit
 
 #: Each column of a customer list and the headers it may have in an export.
 CUSTOMER_HEADERS: dict[str, tuple[str, ...]] = {
-    "account": ("户号", "客户编号", "account"),
+    "account": HEADER_ALIASES["account"],
     "usage_type": ("用电类别", "用电类型", "usage_type"),
     "unit": ("所在单位", "供电单位", "管理单位", "unit"),
 }

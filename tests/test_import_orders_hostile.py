@@ -20,7 +20,7 @@ import openpyxl
 from callback_archive.orders import parse_orders
 from callback_archive.safefile import locked
 from conftest import REPO
-from test_import_orders import CN_HEADER, INSTALL, NOVEMBER, REPAIR, imported, write_csv, write_xlsx
+from test_import_orders import INSTALL, NOVEMBER, REPAIR, imported, write_csv, write_xlsx
 
 SCRIPT = REPO / "scripts" / "import_orders.py"
 
