@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 from .cli import ChineseArgumentParser, UsageError, parse_month, resolve_root
-from .orders_import import load_units, read_checked_yaml
+from .orders_import import load_units, progress_wanted, read_checked_yaml
 from .safefile import ensure_inside, locked, write_atomic
 from .sampling import CustomerListError, draw, headers_help
 from .yamlwrite import dump_yaml
@@ -45,7 +45,7 @@ def _verify(root: Path, relpath: str, customers: Path, raw: bytes, units: dict[s
     if not (root / relpath).exists():
         raise UsageError(f"没有 {relpath}，无从核对。")
     existing = read_checked_yaml(root, relpath, "sample", "核对抽样名单")
-    sample = draw(raw, customers.name, existing["month"], existing["seed"], existing["ratio"], units)
+    sample = draw(raw, customers.name, existing["month"], existing["seed"], existing["ratio"], units, progress_wanted())
     problems = []
     if existing["source"]["sha256"] != sample.sha256:
         problems.append(f"客户清单的 SHA-256 不同（名单记录 {existing['source']['sha256'][:12]}…，此清单 {sample.sha256[:12]}…）：不是同一份清单。")
@@ -60,7 +60,7 @@ def _verify(root: Path, relpath: str, customers: Path, raw: bytes, units: dict[s
 
 def _draw(root: Path, relpath: str, customers: Path, raw: bytes, units: dict[str, str], month: str, seed: int) -> int:
     policy = read_checked_yaml(root, "policy.yaml", "policy", "取得抽样比例")
-    sample = draw(raw, customers.name, month, seed, policy["sampling"]["ratio"], units)
+    sample = draw(raw, customers.name, month, seed, policy["sampling"]["ratio"], units, progress_wanted())
     target = root / relpath
     ensure_inside(root, target.parent)
     try:

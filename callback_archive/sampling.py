@@ -18,7 +18,7 @@ import random
 import re
 from dataclasses import dataclass
 
-from .orders_import import HEADER_ALIASES, decode_export, header_field, split_title_rows
+from .orders_import import HEADER_ALIASES, decode_export, header_field, split_title_rows, with_progress
 from .schemas import load_schema
 from .unitnames import resolve_unit
 
@@ -72,8 +72,10 @@ def _account_pattern() -> re.Pattern[str]:
     return re.compile(items["properties"]["account"]["pattern"])
 
 
-def read_customer_list(raw: bytes, name: str, units: dict[str, str]) -> tuple[list[dict[str, str]], str]:
+def read_customer_list(raw: bytes, name: str, units: dict[str, str], progress: bool = False) -> tuple[list[dict[str, str]], str]:
     """Rows of a customer list (unit ids resolved from ids or Chinese names) and the encoding found.
+
+    ``progress``: show a progress bar on stderr while the rows are checked.
 
     Raises CustomerListError with a Chinese message naming ``name`` and the row for anything unusable.
     """
@@ -104,7 +106,7 @@ def read_customer_list(raw: bytes, name: str, units: dict[str, str]) -> tuple[li
     account_pattern = _account_pattern()
     rows: list[dict[str, str]] = []
     seen: dict[str, int] = {}
-    for number, cells in body:
+    for number, cells in with_progress(body, "检查客户清单", progress):
         values = {c: (cells[i].strip() if i < len(cells) else "") for c, i in columns.items()}
         where = f"{name} 第 {number} 行"
         blank = [CUSTOMER_HEADERS[c][0] for c in CUSTOMER_COLUMNS if not values[c]]
@@ -125,13 +127,14 @@ def read_customer_list(raw: bytes, name: str, units: dict[str, str]) -> tuple[li
     return rows, encoding
 
 
-def draw(raw: bytes, source_file: str, month: str, seed: int, ratio: float, units: dict[str, str]) -> DrawnSample:
+def draw(raw: bytes, source_file: str, month: str, seed: int, ratio: float, units: dict[str, str],
+         progress: bool = False) -> DrawnSample:
     """Draw ceil(ratio × population) customers from every usage type, the same way every time.
 
     ``raw`` is the customer list (read by :func:`read_customer_list`; its SHA-256 is recorded), ``units``
     the unit lookup of records/units.yaml. Raises CustomerListError for a list that cannot be sampled.
     """
-    rows, _ = read_customer_list(raw, source_file, units)
+    rows, _ = read_customer_list(raw, source_file, units, progress)
     by_type: dict[str, list[dict[str, str]]] = {}
     for row in rows:
         by_type.setdefault(row["usage_type"], []).append(row)

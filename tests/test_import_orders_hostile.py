@@ -201,14 +201,11 @@ def test_an_import_killed_while_writing_leaves_the_old_file_and_no_visible_tempo
     assert len(parse_orders(imported(archive), NOVEMBER)[0]) == 60001
 
 
-def test_progress_is_shown_on_a_terminal_only(archive, tmp_path):
-    export = write_csv(tmp_path, *november_rows(20000))
-    piped = run_script(str(export), "--root", str(archive), "--dry-run")
-    assert piped.returncode == 0 and piped.stderr == ""
+def stderr_on_a_terminal(command: list[str]) -> tuple[int, bytes]:
+    """Run ``command`` with stderr on a terminal 100 columns wide; its status and what the terminal showed."""
     controller, terminal = pty.openpty()
-    fcntl.ioctl(terminal, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))  # a terminal 100 columns wide
-    run = subprocess.Popen([sys.executable, str(SCRIPT), str(export), "--root", str(archive), "--dry-run"],
-                           stdout=subprocess.PIPE, stderr=terminal)
+    fcntl.ioctl(terminal, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))
+    run = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=terminal)
     os.close(terminal)
     shown = b""
     while True:  # read while it runs: a pty keeps little, and nothing once the writer is gone
@@ -221,7 +218,15 @@ def test_progress_is_shown_on_a_terminal_only(archive, tmp_path):
         shown += chunk
     os.close(controller)
     run.communicate()
-    assert run.returncode == 0
+    return run.returncode, shown
+
+
+def test_progress_is_shown_on_a_terminal_only(archive, tmp_path):
+    export = write_csv(tmp_path, *november_rows(20000))
+    piped = run_script(str(export), "--root", str(archive), "--dry-run")
+    assert piped.returncode == 0 and piped.stderr == ""
+    status, shown = stderr_on_a_terminal([sys.executable, str(SCRIPT), str(export), "--root", str(archive), "--dry-run"])
+    assert status == 0
     assert "检查工单".encode() in shown and b"/20000" in shown
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import yaml
 
 from conftest import REPO, place
+from test_import_orders_hostile import stderr_on_a_terminal
 
 SCRIPT = REPO / "scripts" / "draw_sample.py"
 SAMPLE = "records/samples/2026-10.yaml"
@@ -137,3 +138,12 @@ def test_help_lists_the_accepted_headers():
     result = run_script("--help")
     text = "".join(result.stdout.split())  # help is wrapped to the terminal's width
     assert result.returncode == 0 and "户号（或客户编号、account）；用电类别（或用电类型、usage_type）" in text and "GBK" in text
+
+
+def test_progress_is_shown_on_a_terminal_only(archive, tmp_path):
+    path = write_list(tmp_path, customers_en(20000).encode())
+    piped = run_script(*draw_args(path, archive))
+    assert piped.returncode == 0 and piped.stderr == ""
+    (archive / SAMPLE).unlink()
+    status, shown = stderr_on_a_terminal([sys.executable, str(SCRIPT), *draw_args(path, archive)])
+    assert status == 0 and "检查客户清单".encode() in shown and b"/20000" in shown
