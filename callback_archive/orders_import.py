@@ -24,7 +24,9 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import re
+import stat
 import sys
 import warnings
 import zipfile
@@ -40,7 +42,7 @@ from openpyxl.styles.numbers import is_datetime
 from openpyxl.utils.exceptions import InvalidFileException
 from tqdm import tqdm
 
-from .archive import decode
+from .archive import MAX_LIST_BYTES, decode
 from .cli import UsageError
 from .orders import ORDER_COLUMNS, Order, parse_orders
 from .safefile import ensure_inside, write_atomic
@@ -304,6 +306,29 @@ def title_note(rows: list[tuple[int, tuple[object, ...]]], header_row: int) -> s
     return f"表头在第 {header_row} 行；{numbers}（“{shown}”）是表头上方的标题，不是工单，已跳过。"
 
 
+def read_regular_file(root: Path, relpath: str, limit: int | None = None) -> bytes:
+    """The bytes of a regular file of the archive (no symlink, device or pipe; at most ``limit`` bytes).
+
+    FileNotFoundError when it is missing; UsageError naming the file for anything else.
+    """
+    path = root / relpath
+    try:
+        info = os.lstat(path)
+    except FileNotFoundError:
+        raise
+    except OSError as exc:  # e.g. a folder on the way without permission
+        raise UsageError(f"无法读取 {relpath}（{exc.strerror}）。") from None
+    if stat.S_ISLNK(info.st_mode) or not stat.S_ISREG(info.st_mode):
+        kind = "符号链接" if stat.S_ISLNK(info.st_mode) else "普通文件以外的东西（设备、管道或文件夹）"
+        raise UsageError(f"{relpath} 是{kind}：档案中只读普通文件，请换成普通文件。")
+    if limit is not None and info.st_size > limit:
+        raise UsageError(f"{relpath} 有 {info.st_size // 1024} KiB，超过 {limit // 1024 // 1024} MiB 的上限，不是正常的文件：请核对。")
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise UsageError(f"无法读取 {relpath}（{exc.strerror}）。") from None
+
+
 def read_checked_yaml(root: Path, relpath: str, schema: str, use: str) -> Any:
     """The data of a YAML file of the archive that matches ``schema``; UsageError naming what is wrong.
 
@@ -311,11 +336,10 @@ def read_checked_yaml(root: Path, relpath: str, schema: str, use: str) -> Any:
     """
     fix = f"请运行 scripts/validate.py 查看并改正，或用 git checkout -- {relpath} 恢复。"
     try:
-        parsed = parse_yaml(decode((root / relpath).read_bytes()))
+        raw = read_regular_file(root, relpath, MAX_LIST_BYTES)
+        parsed = parse_yaml(decode(raw))
     except FileNotFoundError:
         raise UsageError(f"缺少 {relpath}，无法{use}：{fix}") from None
-    except OSError as exc:
-        raise UsageError(f"无法读取 {relpath}（{exc.strerror}），无法{use}。") from None
     except ValueError as exc:
         raise UsageError(f"{relpath} 第 {exc.args[0]} 行：{exc.args[1]}无法{use}。") from None
     except YamlSyntaxError as exc:
@@ -346,12 +370,14 @@ def load_archived_orders(root: Path) -> tuple[dict[str, Order], dict[str, str]]:
     for path in sorted((root / ORDERS_DIR).glob("*.csv")):
         relpath = path.relative_to(root).as_posix()
         try:
-            texts[relpath] = decode(path.read_bytes())
+            texts[relpath] = decode(read_regular_file(root, relpath))
         except ValueError as exc:
             problems.append(f"{relpath} 第 {exc.args[0]} 行：{exc.args[1]}")
             continue
-        except OSError as exc:
-            problems.append(f"{relpath}：无法读取（{exc.strerror}）")
+        except FileNotFoundError:  # removed since it was listed
+            continue
+        except UsageError as exc:
+            problems.append(str(exc))
             continue
         parsed, findings = parse_orders(texts[relpath], relpath)
         problems += [f"{f.file}{f' 第 {f.line} 行' if f.line else ''}：{f.message}" for f in findings]

@@ -252,3 +252,19 @@ def test_a_broken_units_file_stops_the_import_with_its_line(archive, tmp_path):
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert "import_orders.py：错误：records/units.yaml 第 " in result.stderr and "无法核对单位" in result.stderr
     assert not (archive / NOVEMBER).exists()
+
+
+def test_a_symlinked_month_file_or_units_file_is_not_followed(archive, tmp_path):
+    folder = archive / "records/orders"
+    folder.mkdir()
+    (folder / "2026-11.csv").symlink_to("/dev/zero")
+    result = run_script(str(write_csv(tmp_path, REPAIR)), "--root", str(archive), timeout=60)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "records/orders/2026-11.csv 是符号链接：档案中只读普通文件" in result.stderr
+    (folder / "2026-11.csv").unlink()
+    units = archive / "records/units.yaml"
+    units.rename(tmp_path / "units.yaml")
+    units.symlink_to(tmp_path / "units.yaml")
+    result = run_script(str(write_csv(tmp_path, REPAIR)), "--root", str(archive), timeout=60)
+    assert result.returncode == 2 and "records/units.yaml 是符号链接" in result.stderr
+    assert os.listdir(folder) == []
