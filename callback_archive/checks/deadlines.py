@@ -77,8 +77,8 @@ def check_callback_deadlines(archive, context) -> Iterable[Finding]:
         if state == "late" and not deadline.times_callback:
             visit = case.reached
             yield finding("callback-late", visit.source.path, visit.source.line_of("visited_at"),
-                          f"工单 {case.order} 的回访于 {format_time(visit.visited_at)} 完成，细则未规定该类回访时限，"
-                          f"最迟应在统计截止 {deadline.due_text}（{deadline.rule}）完成：统计中计为超时；截止时仍未建立"
+                          f"工单 {case.order} 的回访于 {format_time(visit.visited_at)} 完成，晚于统计截止 {deadline.due_text}"
+                          f"（{deadline.rule}）：统计中计为超时；截止时仍未建立"
                           f"回访档案，按第二十五条考核（不按第二十六条），已形成的考核案例不因此改变。记录照常归档。{note}",
                           record=visit.id, article="第二十五条")
         elif state == "late":
