@@ -287,8 +287,11 @@ def late_arrivals(archive: Archive, as_of: datetime) -> list[LateArrival]:
         case = next((i for i in ids if (month, unit, i) in cases), None)
         if case is None:
             return
-        landing = landing_of(archive, record)
+        # It arrived when it landed on main; a migrated record (before audit.history_since) by its own time.
+        landing = None if audit_settings(archive).exempt(done_at) else landing_of(archive, record)
         arrived = landing.time if landing is not None else (as_of if archive.history is not None else done_at)
+        if audit_settings(archive).exempt(done_at):
+            arrived = done_at
         found.append(LateArrival(_month_of(max(arrived, done_at)), month, case, record.id, record.source.path,
                                  landing.time if landing else None))
 
