@@ -92,6 +92,9 @@ def complaint(root, id: str, visited: str, reached: bool) -> None:
 
 def test_untimed_callback_unreached_at_the_cut_off_is_one_25_case_that_stays(archive):
     complaint(archive, "HF-20261120-0001", "2026-11-20 10:00", reached=False)
+    run = run_validate("--root", str(archive), "--as-of", "2026-12-06T09:00", "--format", "json")
+    [overdue] = [f for f in run.findings if f["code"] == "callback-overdue"]
+    assert overdue["article"] == "第二十五条" and "不按第二十六条" in overdue["message"] and "超时" not in overdue["message"]
     before = cases_at(archive, "2026-12-06T09:00")
     assert [(i, c.article, c.month) for i, c in before.items()] == [("tanggu-GD2026111000777", "第二十五条", (2026, 11))]
     complaint(archive, "HF-20261208-0001", "2026-12-08 10:00", reached=True)  # reached after the cut-off

@@ -88,6 +88,12 @@ def check_callback_deadlines(archive, context) -> Iterable[Finding]:
                           f"工单 {case.order} 的回访于 {format_time(visit.visited_at)} 完成，时限为 {deadline.due_text}"
                           f"（{deadline.rule}），{_lateness(deadline, visit.visited_at, archive)}。记录照常归档，"
                           f"未按时完成回访按第二十六条考核。{tried}{note}", record=visit.id, article=deadline.article)
+        elif state == "overdue" and not deadline.times_callback:
+            last = case.attempts[-1]
+            yield finding("callback-overdue", last.source.path, last.source.line_of("reached"),
+                          f"工单 {case.order} 到统计截止 {deadline.due_text}（{deadline.rule}）仍未联系上客户"
+                          f"（已尝试 {len(case.failed)} 次）：未建立回访档案，按第二十五条考核（不按第二十六条），"
+                          f"之后再回访也不改变这个案例，但仍请尽快回访并登记。{note}", record=last.id, article="第二十五条")
         elif state == "overdue":
             last = case.attempts[-1]
             days = "、".join(sorted({f"{v.visited_at:%m-%d}" for v in case.failed}))
