@@ -130,7 +130,9 @@ def archive_landed_late(archive, record: Visit | Letter, done_at: datetime, dead
     Untimed callbacks have no limit of their own (their cut-off is the month's statistics), and records
     done before policy.yaml's ``audit.history_since`` were migrated into Git later: neither is judged here.
     """
-    if not deadline.times_callback or done_at > deadline.due or audit_settings(archive).exempt(done_at):
+    if not deadline.times_callback or done_at > deadline.due or archive.history is None:
+        return None
+    if archive.remember(("audit_settings",), lambda: audit_settings(archive)).exempt(done_at):
         return None
     landing = landing_of(archive, record)
     return landing if landing is not None and landing.time > deadline.due else None

@@ -142,10 +142,14 @@ def _known(archive: Archive, record: Visit | Letter, done_at: datetime, moment: 
     """
     if done_at > moment:
         return False
-    if archive.history is None or archive.history.shallow or audit_settings(archive).exempt(done_at):
+    if archive.history is None or archive.history.shallow or _settings(archive).exempt(done_at):
         return True
     landing = landing_of(archive, record)
     return landing.time <= moment if landing is not None else moment >= as_of
+
+
+def _settings(archive: Archive):
+    return archive.remember(("audit_settings",), lambda: audit_settings(archive))
 
 
 def _landing_words(commit: Commit) -> str:
@@ -288,10 +292,9 @@ def late_arrivals(archive: Archive, as_of: datetime) -> list[LateArrival]:
         if case is None:
             return
         # It arrived when it landed on main; a migrated record (before audit.history_since) by its own time.
-        landing = None if audit_settings(archive).exempt(done_at) else landing_of(archive, record)
-        arrived = landing.time if landing is not None else (as_of if archive.history is not None else done_at)
-        if audit_settings(archive).exempt(done_at):
-            arrived = done_at
+        migrated = _settings(archive).exempt(done_at)
+        landing = None if migrated else landing_of(archive, record)
+        arrived = landing.time if landing is not None else (as_of if archive.history is not None and not migrated else done_at)
         found.append(LateArrival(_month_of(max(arrived, done_at)), month, case, record.id, record.source.path,
                                  landing.time if landing else None))
 
