@@ -206,3 +206,18 @@ def test_a_bad_reports_from_is_refused(archive):
     assert run.status == 2  # the organisation itself is wrong: nothing else can be judged
     [error] = [f for f in run.findings if f["severity"] == "error"]
     assert error["file"] == "records/units.yaml" and error["line"] == 18 and "格式" in error["message"]
+
+
+def test_validate_script_refuses_a_self_judged_decision_as_a_user_runs_it(archive):
+    """The command line as staff run it (real clock, no --as-of): the November case is long past its deadline."""
+    import subprocess
+    import sys
+
+    from conftest import REPO
+
+    late_repair(archive, unit="marketing", order="GD2026111000005", id="HF-20261112-0005")
+    decide(archive, "2026-11", "- {case: marketing-GD2026111000005, head_amount: 0, reason: 自己免自己}\n")
+    result = subprocess.run([sys.executable, str(REPO / "scripts" / "validate.py"), "--root", str(archive)],
+                            capture_output=True, text=True, check=False)
+    assert result.returncode == 1
+    assert "decision-self-judged" in result.stdout and "公司领导批准" in result.stdout
