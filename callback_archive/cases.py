@@ -127,10 +127,10 @@ def archive_landed_late(archive, record: Visit | Letter, done_at: datetime, dead
     """The landing commit of a callback or reply done in time whose record reached main after the limit.
 
     第十四至十六条 require the callback *and* its archive entry within the limit: such a record is late.
-    Untimed callbacks have no limit of their own (their cut-off is the month's statistics), and records
-    done before policy.yaml's ``audit.history_since`` were migrated into Git later: neither is judged here.
+    For an untimed callback the limit is the month's statistics cut-off. Records done before policy.yaml's
+    ``audit.history_since`` were migrated into Git afterwards: they are never judged here.
     """
-    if not deadline.times_callback or done_at > deadline.due or archive.history is None:
+    if done_at > deadline.due or archive.history is None:
         return None
     if archive.remember(("audit_settings",), lambda: audit_settings(archive)).exempt(done_at):
         return None

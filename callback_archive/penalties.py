@@ -178,7 +178,9 @@ def _callback_raw(archive: Archive, case: CallbackCase, as_of: datetime, at: dat
             return raw("archive_missing", last.id, last.source.path,
                        f"工单 {case.order}（细则未规定时限）到统计截止 {deadline.due_text}仍未联系上客户，未建立回访档案")
         if case.order_row is None:
-            return None
+            first = case.attempts[0]  # the case is known only from records that arrived after the cut-off
+            return raw("archive_missing", first.id, first.source.path,
+                       f"工单 {case.order}（细则未规定时限）的回访记录在统计截止 {deadline.due_text}之后才进入档案")
         return raw("archive_missing", case.order, case.order_row.path,
                    f"工单 {case.order}（{label('visit.trigger.kind', case.trigger.kind)}，细则未规定时限）"
                    f"到统计截止 {deadline.due_text}仍无回访记录")

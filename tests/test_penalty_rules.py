@@ -221,3 +221,17 @@ def test_validate_script_refuses_a_self_judged_decision_as_a_user_runs_it(archiv
                             capture_output=True, text=True, check=False)
     assert result.returncode == 1
     assert "decision-self-judged" in result.stdout and "公司领导批准" in result.stdout
+
+
+def test_an_untimed_callback_landed_after_the_cut_off_is_the_25_case_and_late(archive):
+    complaint(archive, "HF-20261204-0001", "2026-12-04 10:00", reached=True)  # before the 12-05 16:00 cut-off
+    GitRepo(archive).commit("登记回访", at="2026-12-07T09:00:00+08:00")  # but on main only after it
+    cases = cases_at(archive, AS_OF, history=True)
+    assert [(i, c.article) for i, c in cases.items()] == [("tanggu-GD2026111000777", "第二十五条")]
+    loaded = load_archive(archive)
+    loaded.history = load_history(archive)
+    row = unit_tallies(loaded, parse_time(AS_OF))[(2026, 11)]["tanggu"].category_row("other")
+    assert (row["late"], row["on_time"]) == (1, 0)
+    run = run_validate("--root", str(archive), "--as-of", AS_OF, "--format", "json")
+    [landed] = [f for f in run.findings if f["code"] == "callback-landed-late"]
+    assert "按第二十五条考核" in landed["message"]
