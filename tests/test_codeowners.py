@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from callback_archive.codeowners import CODEOWNERS_FILE, DEFAULT_TEAM, load_units, render_codeowners
+from callback_archive.codeowners import CODEOWNERS_FILE, DEFAULT_TEAM, TEMPLATE_FILE, generated_files, load_units, render_codeowners
 from conftest import REPO, run_validate
 
 NEW_UNIT = """\
@@ -30,11 +30,12 @@ def run(root: Path, *args: str) -> subprocess.CompletedProcess:
 
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
-    """The repository's units.yaml and CODEOWNERS, copied."""
+    """The repository's units.yaml, pull request template and every file generated from them, copied."""
     (tmp_path / "records").mkdir()
-    (tmp_path / ".github").mkdir()
     shutil.copy(REPO / "records" / "units.yaml", tmp_path / "records" / "units.yaml")
-    shutil.copy(REPO / CODEOWNERS_FILE, tmp_path / CODEOWNERS_FILE)
+    for relpath in (TEMPLATE_FILE, *generated_files(REPO)):
+        (tmp_path / relpath).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(REPO / relpath, tmp_path / relpath)
     return tmp_path
 
 
