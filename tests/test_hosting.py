@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -159,3 +160,19 @@ def test_ci_run_with_the_real_clock(archive, tmp_path, form):
         assert "schema-enum" in {i["check_name"] for i in issues}
     else:
         assert ET.fromstring(result.stdout).find("testsuite/testcase/failure[@type='schema-enum']") is not None
+
+
+def test_hosting_guide_is_in_the_nav_and_names_only_files_that_exist():
+    nav = (REPO / "mkdocs.yml").read_text(encoding="utf-8").split("\nnav:", 1)[1]
+    assert "hosting.md" in nav.split("使用指南:", 1)[1]
+    page = (REPO / "docs" / "hosting.md").read_text(encoding="utf-8")
+    named = set(re.findall(r"`(\.?(?:github|gitlab|gitea|\.gitlab-ci)[^`\s]*)`", page))
+    assert {".gitlab-ci.yml", ".gitlab/CODEOWNERS", ".gitea/workflows/validate.yml"} <= named
+    for path in named:
+        candidates = [REPO / path, REPO / ".github" / "workflows" / path]
+        assert any(p.exists() for p in candidates), path
+    # The schedules the page tells GitLab administrators to create are the ones the pipeline knows.
+    config = yaml.safe_load((REPO / ".gitlab-ci.yml").read_text(encoding="utf-8"))
+    for task in re.findall(r"`SCHEDULE_TASK` = `(\w+)`", page):
+        assert any(f'$SCHEDULE_TASK == "{task}"' in rule["if"] for job in config.values() if isinstance(job, dict)
+                   for rule in job.get("rules", [])), task
