@@ -149,8 +149,12 @@ def generated_files(root: Path) -> dict[str, str]:
     units = load_units(root)
     try:
         template = (root / TEMPLATE_FILE).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(f"无法读取合并请求模板 {TEMPLATE_FILE}：{getattr(exc, 'strerror', None) or exc}。") from None
+    except FileNotFoundError:
+        raise UsageError(f"无法读取合并请求模板 {TEMPLATE_FILE}：文件不存在。") from None
+    except UnicodeDecodeError:
+        raise UsageError(f"无法读取合并请求模板 {TEMPLATE_FILE}：不是 UTF-8 编码，请用 UTF-8 保存。") from None
+    except OSError as exc:
+        raise UsageError(f"无法读取合并请求模板 {TEMPLATE_FILE}：{exc.strerror or exc}。") from None
     renderers: dict[str, Callable[[list[dict]], str]] = {
         CODEOWNERS_FILE: render_codeowners,
         GITLAB_CODEOWNERS_FILE: render_gitlab_codeowners,
