@@ -3,12 +3,16 @@ default), squash merges, rebase merges, and fast-forward merges, whose landing G
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 from conftest import add_visit, run_validate
 from gitrepo import GitRepo
 
+from callback_archive.archive import load_archive
+from callback_archive.audit import audit_events
 from callback_archive.history import load_history
+from callback_archive.timeutil import BEIJING
 
 RECORD = "records/visits/tanggu/2026/11/HF-20261127-0001.yaml"
 COMMITTED = "2026-11-27T10:30:00+08:00"  # on the branch, in time (due 2026-11-28 08:00)
@@ -79,7 +83,8 @@ def test_rebase_merge_lands_when_rebased(archive):
 def test_fast_forward_of_an_unrebased_branch_keeps_the_commit_time(archive):
     """The one case Git cannot tell: a fast-forward moves main onto the branch's own commits, which keep the time
     they were made. The record looks established when it was committed, not when it reached main, so a late merge
-    goes unseen. docs/hosting.md therefore asks for merge commits (or squash) on every host."""
+    goes unseen; the audit lists the commit as a change that reached main without a merge request. docs/hosting.md
+    therefore asks for merge commits (or squash) on every host."""
     repo = GitRepo(archive)
     repo.commit("组织机构", at="2026-11-26T08:00:00+08:00")
     repo.checkout("-b", "pr-7")
@@ -88,6 +93,11 @@ def test_fast_forward_of_an_unrebased_branch_keeps_the_commit_time(archive):
     repo.commit("登记回访", at=COMMITTED, author="赵六")
     repo.checkout("main")
     repo.git("merge", "-q", "--ff-only", "pr-7", at=MERGED)
-    landing = load_history(archive).landing(RECORD)
+    history = load_history(archive)
+    landing = history.landing(RECORD)
     assert landing.time.isoformat() == COMMITTED and not landing.via_pull_request
     assert landed_late(archive) == []
+    # What the archive can say: the audit lists the commit among changes that reached main without a merge request.
+    events = audit_events(load_archive(archive), history, datetime(2026, 12, 10, 9, tzinfo=BEIJING))
+    direct = [c for month in events.months() for c in events.of_month(month)["direct_commits"]]
+    assert [c["commit"] for c in direct if any(ch["file"] == RECORD for ch in c["changes"])] == [landing.sha]
