@@ -36,7 +36,7 @@ TRACKED_PREFIXES = (*RECORD_PREFIXES, "records/submissions/")
 # One commit per \x1e; header fields split by \x1f; then NUL-separated "status, path" pairs (-z).
 _FORMAT = "%x1e%H%x1f%P%x1f%an%x1f%ae%x1f%ct%x1f%s"
 _LOG_OPTIONS = ("--first-parent", "-m", "--no-renames", "--name-status", "-z", "--reverse", f"--format={_FORMAT}")
-# GitHub's merge commit subject, the "(#12)" GitHub and Gitea append to squash and rebase merges, and Gitea's merge
+# GitHub's merge commit subject, the "(#12)" GitHub and Gitea append to squash merges, and Gitea's merge
 # commit subject ("Merge pull request 'title' (#12) from branch into main"). GitLab names its merge request in the body.
 _PULL_REQUEST = re.compile(r"^Merge pull request #(\d+)|\(#(\d+)\)$|^Merge pull request '.*' \(#(\d+)\) from ")
 
