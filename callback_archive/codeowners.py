@@ -17,7 +17,6 @@ from __future__ import annotations
 import re
 import sys
 from pathlib import Path
-from typing import Callable
 
 from .cli import ChineseArgumentParser, UsageError, resolve_root
 from .safefile import ensure_inside, write_atomic
@@ -145,22 +144,27 @@ def render_template_copy(source: str) -> str:
 
 
 def generated_files(root: Path) -> dict[str, str]:
-    """Every file this command writes, by path, with the text it should have."""
+    """Every file this command writes, by path, with the text it should have. The merge request templates are
+    copied only from a template there is: a repository without one gets none."""
     units = load_units(root)
-    try:
-        template = (root / TEMPLATE_FILE).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise UsageError(f"无法读取合并请求模板 {TEMPLATE_FILE}：文件不存在。") from None
-    except UnicodeDecodeError:
-        raise UsageError(f"无法读取合并请求模板 {TEMPLATE_FILE}：不是 UTF-8 编码，请用 UTF-8 保存。") from None
-    except OSError as exc:
-        raise UsageError(f"无法读取合并请求模板 {TEMPLATE_FILE}：{exc.strerror or exc}。") from None
-    renderers: dict[str, Callable[[list[dict]], str]] = {
+    renderers = {
         CODEOWNERS_FILE: render_codeowners,
         GITLAB_CODEOWNERS_FILE: render_gitlab_codeowners,
         GITEA_CODEOWNERS_FILE: render_gitea_codeowners,
     }
     files = {path: render(units) for path, render in renderers.items()}
+    try:
+        ensure_inside(root, root / TEMPLATE_FILE)
+    except UsageError:
+        raise UsageError(f"不读取合并请求模板 {TEMPLATE_FILE}：它（经符号链接）指向仓库以外。请改用普通文件夹和文件。") from None
+    try:
+        template = (root / TEMPLATE_FILE).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return files
+    except UnicodeDecodeError:
+        raise UsageError(f"无法读取合并请求模板 {TEMPLATE_FILE}：不是 UTF-8 编码，请用 UTF-8 保存。") from None
+    except OSError as exc:
+        raise UsageError(f"无法读取合并请求模板 {TEMPLATE_FILE}：{exc.strerror or exc}。") from None
     files.update({path: render_template_copy(template) for path in TEMPLATE_COPIES})
     return files
 

@@ -189,17 +189,29 @@ def test_merge_request_templates_follow_the_github_one(repo: Path) -> None:
     assert run(repo, "--check").returncode == 0
 
 
-@pytest.mark.parametrize("damage", ["missing", "not-utf8"])
-def test_unreadable_template_is_a_usage_error(repo: Path, damage: str) -> None:
+def test_without_a_github_template_no_copies_are_made(tmp_path: Path) -> None:
+    (tmp_path / "records").mkdir()
+    shutil.copy(REPO / "records" / "units.yaml", tmp_path / "records" / "units.yaml")
+    assert run(tmp_path).returncode == 0
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file()) == [
+        ".gitea/CODEOWNERS", ".github/CODEOWNERS", ".gitlab/CODEOWNERS", "records/units.yaml"]
+    assert run(tmp_path, "--check").returncode == 0
+
+
+@pytest.mark.parametrize("damage", ["not-utf8", "linked-out"])
+def test_unreadable_template_is_a_usage_error(repo: Path, tmp_path_factory, damage: str) -> None:
     template = repo / TEMPLATE_FILE
-    if damage == "missing":
-        template.unlink()
-    else:
+    if damage == "not-utf8":
         template.write_bytes("合并请求模板".encode("gbk"))
+        reason = f"无法读取合并请求模板 {TEMPLATE_FILE}：不是 UTF-8 编码"
+    else:
+        outside = tmp_path_factory.mktemp("outside")
+        template.rename(outside / template.name)
+        template.symlink_to(outside / template.name)
+        reason = f"不读取合并请求模板 {TEMPLATE_FILE}：它（经符号链接）指向仓库以外"
     result = run(repo, "--check")
     assert result.returncode == 2
-    reason = "文件不存在" if damage == "missing" else "不是 UTF-8 编码"
-    assert f"无法读取合并请求模板 {TEMPLATE_FILE}：{reason}" in result.stderr and "Traceback" not in result.stderr
+    assert reason in result.stderr and "Traceback" not in result.stderr
 
 
 def test_a_linked_folder_leading_out_of_the_repository_is_not_written_through(repo: Path, tmp_path_factory) -> None:
