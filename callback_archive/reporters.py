@@ -100,9 +100,9 @@ def markdown_table(findings: Iterable[Finding]) -> str:
 def report_github(findings: list[Finding], summary: Summary, out: TextIO) -> None:
     """Annotations (GitHub shows only 10 of each kind per step), the full log, and the job summary.
 
-    Gitea and Forgejo Actions (``GITEA_ACTIONS`` set) run the same workflow but show neither annotations nor
-    the job summary: there the workflow commands would only clutter the log, so the log is all they get."""
-    if os.environ.get("GITEA_ACTIONS"):
+    Gitea and Forgejo Actions (``GITEA_ACTIONS`` or ``FORGEJO_ACTIONS`` set) run the same workflow but show neither
+    annotations nor the job summary: there the workflow commands would only clutter the log, so the log is all they get."""
+    if os.environ.get("GITEA_ACTIONS") or os.environ.get("FORGEJO_ACTIONS"):
         report_text(findings, summary, out)
         return
     for f in findings:

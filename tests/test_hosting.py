@@ -131,10 +131,13 @@ def test_junit_report_fails_a_case_per_error_and_carries_the_counts(archive):
     assert summary.startswith("检查了") and f"{len(failures)} 个错误" in summary and "未通过" in summary
 
 
-def test_github_format_under_gitea_actions_is_a_readable_log(archive, tmp_path_factory, monkeypatch):
+@pytest.mark.parametrize("host", ["GITEA_ACTIONS", "FORGEJO_ACTIONS"])
+def test_github_format_under_gitea_actions_is_a_readable_log(archive, tmp_path_factory, monkeypatch, host):
     summary = tmp_path_factory.mktemp("gitea") / "summary.md"
     monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
-    monkeypatch.setenv("GITEA_ACTIONS", "true")
+    monkeypatch.delenv("GITEA_ACTIONS", raising=False)
+    monkeypatch.delenv("FORGEJO_ACTIONS", raising=False)
+    monkeypatch.setenv(host, "true")
     place(archive, VISIT_PATH, VISIT.replace("category: repair", "category: 抢修"))
     run = run_validate("--root", str(archive), "--as-of", AS_OF, "--format", "github")
     assert run.status == 1
