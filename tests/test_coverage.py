@@ -86,6 +86,14 @@ def test_order_files_are_checked_row_by_row(archive):
                    ("unit-unknown", 4)]
 
 
+def test_order_numbers_differing_only_in_case_are_one_order(archive):
+    place(archive, "records/orders/2026-11.csv", HEADER
+          + "GD2026112500001,repair,tanggu,0212345678,residential,2026-11-25 14:30\n"
+          + "gd2026112500001,repair,tanggu,0212345678,residential,2026-11-25 14:30\n")
+    [duplicate] = [f for f in findings(archive, "2026-11-25T15:00") if f["code"] == "order-duplicate"]
+    assert duplicate["line"] == 3 and "不区分大小写" in duplicate["message"] and "第 2 行" in duplicate["message"]
+
+
 def test_orders_file_without_the_contract_columns(archive):
     place(archive, "records/orders/2026-11.csv", "order,kind\nGD2026112500001,repair\n")
     run = run_validate("--root", str(archive), "--as-of", AS_OF, "--format", "json")
