@@ -91,8 +91,9 @@ class Case:
     root_option: bool = True  # False: no --root (the command finds the archive from its working folder)
     stdin: str = ""
     readonly: tuple[str, ...] = ()  # archive folders made read-only (chmod) before the run
-    site_forbid: tuple[str, ...] = ()
-    chinese: bool = True  # False only where the output is a tool's own log (a successful mkdocs build)  # mkdocs: text no page or file of the built site may contain
+    site_forbid: tuple[str, ...] = ()  # mkdocs: text no page or file of the built site may contain
+    site_expect: tuple[str, ...] = ()  # mkdocs: text the built site's front page must contain
+    chinese: bool = True  # False only where the output is a tool's own log (a successful mkdocs build)
     why: str = ""  # the point the case checks, when the id does not say it
 
 

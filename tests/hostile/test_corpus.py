@@ -49,6 +49,8 @@ def test_case(case, template: Path, tmp_path: Path) -> None:
     assert not missing, f"输出中没有 {missing}：\n{text}"
     assert changed(before_root, tree_digest(root), case.writes) == [], "档案中不该改动的文件被改动了"
     assert changed(before_out, tree_digest(out), ("site/*", "site")) == [], "档案以外的文件被改动了"
+    for fragment in case.site_expect:
+        assert fragment in (out / "site/index.html").read_text(encoding="utf-8"), f"网站首页没有说明 {fragment}"
     for fragment in case.site_forbid:
         published = [str(p) for p in (out / "site").rglob("*") if p.is_file() and fragment.encode() in p.read_bytes()]
         assert not published, f"网站发布了 {fragment}：{published}"
