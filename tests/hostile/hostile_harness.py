@@ -7,6 +7,9 @@ outside it) unchanged except for the files the command legitimately writes.
 
 Most cases call the command's ``main(argv)`` in-process (fast); ``subprocess=True`` runs the real script, as
 staff do, and is required for anything that could hang (FIFOs, ``/dev/zero``) since it runs with a timeout.
+In-process, an exception escaping ``main`` fails the case even where the script's last-resort guard
+(``cli.run_command``) would turn it into a Chinese defect report: a case is about handling the input, and the
+guard is for defects.
 """
 
 from __future__ import annotations
