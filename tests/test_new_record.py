@@ -260,10 +260,10 @@ def test_interactive_prompts_fed_through_stdin(repo: Path) -> None:
     assert "！“9”不是可选的值" in transcript
     assert "！“也许”不是是/否" in transcript
     assert "格式不对" in transcript  # the account, re-asked
-    assert "责任单位（第九条） [默认：tanggu 塘沽供电分公司]：" in transcript
+    assert "【责任单位" not in transcript  # given as an option: never asked again
     assert "业务类型 [默认：repair 故障报修]：" in transcript  # the only kind a repair callback can have
     assert "回访时间 [默认：2026-11-26 10:00]：" in transcript
-    assert "确认写入？" in transcript
+    assert "写入？[Y/n/改第几项" in transcript
     relpath = written(transcript)
     assert relpath == f"records/visits/tanggu/2026/11/{record_id}.yaml"
     assert read(repo, relpath) == {
