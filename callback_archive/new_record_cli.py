@@ -211,11 +211,27 @@ class Prompter:
 
     def fix(self, problem: Problem) -> None:
         field = next((f for f in self.fields if _concerns(f, problem.path)), None)
+        if field is None and not problem.path:
+            dropped = self._settled_by_dropping(problem)
+            if dropped is not None:  # e.g. a satisfaction left over after 是否联系上 was changed to 否
+                self.say(f"！{problem.message}（已去掉“{dropped.title or dropped.path}”。）")
+                self.answers.pop(dropped.path)
+                return
         if field is None:
             raise InputError(problem.message)
         self.say(f"！{problem.message}")
         self.answers.pop(field.path, None)
         self.ask(field, True)
+
+    def _settled_by_dropping(self, problem: Problem) -> Field | None:
+        """The optional answer, latest first, whose removal alone makes a record-level problem go away."""
+        for field in reversed(self.fields):
+            if field.path not in self.answers:
+                continue
+            rest = {p: v for p, v in self.answers.items() if p != field.path}
+            if not is_required(self.kind, rest, field.path) and problem not in problems(self.kind, rest, self.context):
+                return field
+        return None
 
     def default(self, field: Field) -> Any:
         for source in (self.previous, self.seeds, self.looked_up):
@@ -258,6 +274,8 @@ class Prompter:
                     continue
                 value = _as_ordered(field.path, text, value, self.looked_up)
             found = new_problems(self.kind, self.answers, field.path, value, self.context)
+            if field.path in self.previous:  # a correction: answers it rules out are removed afterwards (settle)
+                found = [p for p in found if p.path]
             if found:
                 for problem in found:
                     self.say(f"！{problem.message}")
@@ -327,7 +345,7 @@ class Prompter:
         """Ask ``field`` again (its value so far is the default), then settle what that change unsettled."""
         self.previous = {field.path: self.answers.pop(field.path)}
         try:
-            self.ask(field, True)
+            self.ask(field, is_required(self.kind, self.answers, field.path))  # an optional one may be emptied with -
         finally:
             self.previous = {}
         return self.settle()

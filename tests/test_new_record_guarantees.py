@@ -272,6 +272,23 @@ def test_the_work_order_comes_first_and_fills_the_defaults_and_a_field_is_correc
     assert_valid(repo, written(transcript))
 
 
+def test_a_change_at_the_summary_that_rules_out_another_answer_removes_it(repo: Path) -> None:
+    args = [a for a in VISIT_FLAGS if a not in ("--follow-up", "班组长 3 日内回电说明原因")]
+    args[args.index("--satisfaction") + 1] = "satisfied"
+    status, transcript = converse(repo, [*args, "-i"], {"写入？": [_number_of("是否联系上"), ""], "是否联系上": "否"})
+    assert status == 0, transcript
+    assert "不能填写满意度" in transcript and "已去掉“满意度”" in transcript
+    data = read(repo, written(transcript))
+    assert data["reached"] is False and "satisfaction" not in data
+    assert_valid(repo, written(transcript))
+
+
+def test_an_optional_answer_can_be_emptied_at_the_summary(repo: Path) -> None:
+    status, transcript = converse(repo, [*VISIT_FLAGS, "-i"], {"写入？": [_number_of("联系电话"), ""], "联系电话": "-"})
+    assert status == 0, transcript
+    assert "phone" not in read(repo, written(transcript))["customer"]
+
+
 def test_declining_at_the_summary_writes_nothing(repo: Path) -> None:
     status, transcript = converse(repo, [*VISIT_FLAGS, "-i"], {"写入？": "n"})
     assert status == 2 and "已取消" in transcript
