@@ -391,6 +391,8 @@ def describe(values: dict[str, str] | list[tuple[str, str]]) -> str:
 
 _TRUE_WORDS = {"是", "true", "yes", "y"}
 _FALSE_WORDS = {"否", "false", "no", "n"}
+_INTEGER = re.compile(r"[+-]?[0-9]{1,15}")
+_DECIMAL = re.compile(r"[+-]?(?=[0-9.]{1,16}\Z)[0-9]+(?:\.[0-9]+)?")
 _SPLIT = re.compile(r"[,，、;；\s]+")
 _LOOSE_TIME = re.compile(
     r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:[ T]+(\d{1,2})[:：时点](\d{1,2})分?(?:[:：](\d{1,2})秒?)?)?\Z"
@@ -409,11 +411,12 @@ def parse_answer(kind: str, field: Field, text: str, choices: list[tuple[str, st
             return word in _TRUE_WORDS
         raise InputError(f"“{text}”不是是/否：请填写 是 或 否（也可写 true 或 false）。")
     if field.type in ("number", "integer"):
-        try:
-            number = float(text) if field.type == "number" else int(text)
-        except ValueError:
-            raise InputError(f"“{text}”不是数字：请填写数字，如 {(field.schema.get('examples') or [10])[0]}。") from None
-        return int(number) if isinstance(number, float) and number.is_integer() and "." not in text else number
+        pattern = _INTEGER if field.type == "integer" else _DECIMAL
+        if not pattern.fullmatch(text):  # no nan, inf, 1e999, 1_0 or a 5,000-digit number: nothing a record needs
+            example = (field.schema.get("examples") or [10])[0]
+            kind = "整数" if field.type == "integer" else "数字"
+            raise InputError(f"“{text[:40]}”不是{kind}：请填写不超过 15 位的{kind}，如 {example}。")
+        return float(text) if "." in text else int(text)
     if field.type == "array":
         picked = []
         for part in filter(None, _SPLIT.split(text)):

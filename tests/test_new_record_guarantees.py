@@ -213,6 +213,18 @@ def test_amend_of_what_is_not_a_record_is_refused(repo: Path, given: str, hint: 
     no_traceback(result)
 
 
+@pytest.mark.parametrize("value", ["nan", "inf", "+inf", "1e999", "1_0", "1" * 5000, "0x10"])
+def test_a_number_no_record_needs_is_refused_in_chinese(repo: Path, value: str) -> None:
+    args = list(VISIT_FLAGS)
+    args[args.index("--voltage-kv") + 1] = value
+    result = run(repo, *args)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "--voltage-kv" in result.stderr and "不是数字" in result.stderr and "没有写入任何文件" in result.stderr
+    assert len(result.stderr) < 500  # the 5,000 digits are not echoed back
+    no_traceback(result)
+    assert list((repo / "records" / "visits").rglob("*.yaml")) == []
+
+
 def test_a_name_the_system_cannot_hold_is_refused(repo: Path, capsys) -> None:
     status = new_record_cli.main(["amend", "a\0b", "--set", "satisfaction=basic", "--by", "王静", "--reason", "试",
                                   "--root", str(repo), "--as-of", AS_OF])
