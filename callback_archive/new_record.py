@@ -399,12 +399,20 @@ _LOOSE_TIME = re.compile(
 )
 
 
+def readable(text: str) -> str:
+    """``text`` if it is real text; bytes that were not UTF-8 (kept as surrogates) are refused in Chinese."""
+    if any("\ud800" <= c <= "\udfff" for c in text):
+        shown = text.encode("utf-8", "backslashreplace").decode("ascii", "backslashreplace")[:60]
+        raise InputError(f"“{shown}”含有无法识别的字节（不是 UTF-8 编码的文字）：请把终端或文件改成 UTF-8 后重新输入。")
+    return text
+
+
 def parse_answer(kind: str, field: Field, text: str, choices: list[tuple[str, str]] | None = None) -> Any:
     """The value of a typed answer or flag. ``choices`` (value, name) also accept their number or name.
 
     Raises :class:`InputError` with the allowed values when the text cannot be that field's value.
     """
-    text = text.strip()
+    text = readable(text).strip()
     if field.type == "boolean":
         word = text.lower()
         if word in _TRUE_WORDS or word in _FALSE_WORDS:

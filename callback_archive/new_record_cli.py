@@ -41,6 +41,7 @@ from .new_record import (
     present,
     problems,
     prompt_description,
+    readable,
     record_fields,
     record_relpath,
     render_record,
@@ -458,6 +459,8 @@ def make_record(kind: str, args: Any) -> int:
         data = build_record(kind, answers, record_id)
         relpath = record_relpath(kind, data)
         text = render_record(kind, data, relpath, _names(context))
+        if len(text.encode("utf-8")) > MAX_FILE_BYTES:
+            raise InputError(f"内容太长：一条记录不能超过 {MAX_FILE_BYTES // 1024} KiB，请精简客户意见等文字。")
         if not interactive:
             break
         print(f"\n将写入 {relpath}：")
@@ -556,13 +559,20 @@ def _parse_sets(kind: str, sets: list[str], context: Context) -> list[tuple[Fiel
 
 def _ask_text(label: str, given: str | None, interactive: bool, flag: str) -> str:
     if given and given.strip():
-        return given.strip()
+        try:
+            return readable(given).strip()
+        except InputError as exc:
+            raise InputError(f"{flag}：{exc}") from None
     if not interactive:
         raise InputError(f"缺少 {flag}（{label}）。")
     while True:
         text = _read(f"{label}：").strip()
-        if text:
-            return text
+        try:
+            if readable(text):
+                return text
+        except InputError as exc:
+            print(f"！{exc}")
+            continue
         print("！这一项必须填写。")
 
 
@@ -688,6 +698,8 @@ def submit_statistics(args) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if hasattr(sys.stdin, "reconfigure"):  # bytes that are not UTF-8 reach the answer checks, which refuse them
+        sys.stdin.reconfigure(errors="surrogateescape")
     if sys.stdin.isatty():
         try:
             import readline  # noqa: F401  (line editing for the prompts where the platform has it)

@@ -225,6 +225,28 @@ def test_a_number_no_record_needs_is_refused_in_chinese(repo: Path, value: str) 
     assert list((repo / "records" / "visits").rglob("*.yaml")) == []
 
 
+def test_an_option_that_is_not_utf8_is_refused_in_chinese(repo: Path) -> None:
+    args = [a.encode() for a in VISIT_FLAGS]
+    args[args.index("--name".encode()) + 1] = "王建华".encode("gbk")
+    result = subprocess.run([sys.executable, *SCRIPT, *args, b"--as-of", AS_OF.encode()], cwd=repo, env=ENV,
+                            capture_output=True, check=False)
+    stderr = result.stderr.decode("utf-8")
+    assert result.returncode == 2 and "--name" in stderr and "不是 UTF-8" in stderr, stderr
+    assert "Traceback" not in stderr
+    assert list((repo / "records" / "visits").rglob("*.yaml")) == []
+
+
+def test_a_typed_answer_that_is_not_utf8_is_asked_again(repo: Path) -> None:
+    args = [a for a in VISIT_FLAGS if a not in ("--name", "王建华")]
+    feed = b"\n" + "王建华".encode("gbk") + b"\n" + "王建华\n\n\n".encode()  # no disaster, the name twice, write
+    result = subprocess.run([sys.executable, *SCRIPT, *args, "-i", "--as-of", AS_OF], cwd=repo, env=ENV, input=feed,
+                            capture_output=True, check=False)
+    stdout = result.stdout.decode("utf-8")
+    assert result.returncode == 0, stdout + result.stderr.decode("utf-8")
+    assert "不是 UTF-8" in stdout
+    assert read(repo, written(stdout))["customer"]["name"] == "王建华"
+
+
 def test_a_name_the_system_cannot_hold_is_refused(repo: Path, capsys) -> None:
     status = new_record_cli.main(["amend", "a\0b", "--set", "satisfaction=basic", "--by", "王静", "--reason", "试",
                                   "--root", str(repo), "--as-of", AS_OF])
