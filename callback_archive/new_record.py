@@ -20,6 +20,7 @@ from typing import Any, Callable
 
 import yaml
 
+from .archive import MAX_FILE_BYTES
 from .model import TIME_FIELDS
 from .schemas import load_schema
 from .timeutil import BEIJING, format_time, parse_time
@@ -533,7 +534,8 @@ def _previous_attempt(root: Path, order: str) -> tuple[Answers, str] | None:
     needle = order.encode("utf-8")
     for path in sorted((root / "records" / "visits").rglob("*.yaml"), reverse=True):
         try:
-            raw = path.read_bytes() if path.is_file() and not path.is_symlink() else b""
+            regular = path.is_file() and not path.is_symlink() and path.stat().st_size <= MAX_FILE_BYTES
+            raw = path.read_bytes() if regular else b""
         except OSError:
             continue
         if needle not in raw:

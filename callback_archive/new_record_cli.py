@@ -511,7 +511,7 @@ _ID = re.compile(r"(HF|FH)-[0-9]{8}-[0-9]{4}\Z")
 def _record_file(root: Path, given: str) -> str:
     """The archive path of a record named by its path or its id."""
     if _ID.match(given):
-        matches = sorted((root / "records").rglob(f"{given}.yaml"))
+        matches = sorted(p for p in (root / "records").rglob(f"{given}.yaml") if p.is_file())  # no FIFO or device
         if len(matches) != 1:
             raise UsageError(f"找不到编号为 {given} 的记录文件。" if not matches else f"编号 {given} 有多个文件：请给出文件路径。")
         path = matches[0]

@@ -206,8 +206,11 @@ def test_a_hostile_record_is_refused_in_chinese(repo: Path, command: str, conten
     ("records/visits", "文件不存在"),
     ("HF-20261126-0099", "找不到编号"),
     ("policy.yaml", "不是回访或复函记录"),
+    ("HF-20261126-0008", "找不到编号"),  # a FIFO of that name: never opened
 ])
 def test_amend_of_what_is_not_a_record_is_refused(repo: Path, given: str, hint: str) -> None:
+    (repo / "records/visits/tanggu").mkdir()
+    os.mkfifo(repo / "records/visits/tanggu/HF-20261126-0008.yaml")
     result = run(repo, "amend", given, "--set", "satisfaction=basic", "--by", "王静", "--reason", "试")
     assert result.returncode == 2 and hint in result.stderr, result.stderr
     no_traceback(result)
@@ -258,6 +261,8 @@ def test_a_hostile_earlier_visit_of_the_same_order_is_passed_over(repo: Path) ->
     bad.parent.mkdir(parents=True)
     bad.write_bytes(b"trigger: {order: GD2026112699001}\nopinion: " + b"[" * 5000 + b"\n")
     (bad.parent / "HF-20261125-0002.yaml").write_bytes("trigger: {order: GD2026112699001}\n".encode("utf-16"))
+    os.mkfifo(bad.parent / "HF-20261125-0003.yaml")  # reading it would wait for ever
+    (bad.parent / "HF-20261125-0004.yaml").write_bytes(b"trigger: {order: GD2026112699001}\n" + b"#" * 100_000)
     _add_order(repo, ORDER)
     answers, source = find_order(repo, ORDER["order"])  # the orders file, as if the broken visits were not there
     assert source == "工单文件 records/orders/2026-11.csv" and answers["unit"] == "xinbei"
