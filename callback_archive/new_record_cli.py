@@ -309,8 +309,12 @@ class Prompter:
             return f" [默认：{'是' if default else '否'}]"
         if isinstance(default, list):
             return f" [默认：{'、'.join(default)}]"
-        name = field.name_of(default) or dict(value_choices(field, self.context) or []).get(default, "")
+        name = self._name_of(field, default)
         return f" [默认：{default}{' ' + name if name else ''}]"
+
+    def _name_of(self, field: Field, value: Any) -> str:
+        """The Chinese name of a value: the schema's, or the unit's or disaster's on file."""
+        return field.name_of(value) or dict(value_choices(field, self.context) or []).get(value, "")
 
     def summary(self) -> list[Field]:
         """Print the answers as a numbered table; the fields in the order of their numbers."""
@@ -327,7 +331,7 @@ class Prompter:
             return "是" if value else "否"
         if isinstance(value, list):
             return "、".join(f"{v}（{field.name_of(v)}）" if field.name_of(v) else str(v) for v in value)
-        name = field.name_of(value) or dict(value_choices(field, self.context) or []).get(value, "")
+        name = self._name_of(field, value)
         return f"{value}（{name}）" if name else str(value)
 
     def confirm(self, shown: list[Field]) -> Field | bool:
