@@ -70,6 +70,14 @@ def test_visit_with_every_option_on_the_real_clock_exits_0_and_validates(repo: P
                            text=True, encoding="utf-8", check=False)
     assert check.returncode == 0, check.stdout + check.stderr
     assert read(repo, relpath)["visitor"] == "李敏"
+    for command in (["amend", relpath, "--set", "satisfaction=basic"], ["void", relpath]):
+        changed = subprocess.run([sys.executable, *SCRIPT, *command, "--by", "王静", "--reason", "试"], cwd=repo, env=ENV,
+                                 capture_output=True, text=True, encoding="utf-8", check=False)
+        assert changed.returncode == 0, changed.stdout + changed.stderr
+        assert "0 个错误" in changed.stdout
+    data = read(repo, relpath)
+    assert data["satisfaction"] == "basic" and data["void"]["by"] == "王静"
+    assert parse_time(data["void"]["at"]) >= parse_time(data["amendments"][0]["at"]) >= parse_time(data["visited_at"])
 
 
 # --- no lost byte ----------------------------------------------------------------------------------
