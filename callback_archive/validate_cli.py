@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Callable
 
 from . import incremental
-from .archive import CONFIG_FILES, collector_paused
+from .archive import CONFIG_FILES, collector_paused, links_outside_records
 from .cli import ChineseArgumentParser, UsageError, add_root_and_as_of, resolve_as_of, resolve_root
 from .findings import Finding
 from .history import GitUnavailable, History, open_repo, resolve_commit, start_history
@@ -95,7 +95,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"validate.py：错误：{exc}", file=sys.stderr)
             return 2
         seconds["读取和检查"] = time.perf_counter() - started - sum(seconds.values())
-        findings = outcome.findings
+        findings = sorted([*outcome.findings, *links_outside_records(root)], key=lambda f: f.sort_key)
         if prefixes:
             findings = [f for f in findings if _within(f, prefixes)]
             files = sum(1 for p in outcome.paths if any(not q or p == q or p.startswith(q + "/") for q in prefixes))
