@@ -213,7 +213,7 @@ def _decisions(f: Finding, look: _Lookups) -> str:
 
 
 def _landing(f: Finding, look: _Lookups) -> str:
-    if f.code in ("history-shallow", "history-unavailable"):
+    if f.code == "history-shallow":
         return ALWAYS
     if f.code == "record-time-after-landing" or look.kind_of.get(f.file) != "visit":
         return f"f:{f.file}"

@@ -36,9 +36,15 @@ def text_line(f: Finding) -> str:
     return f"{where}: {SEVERITY_LABELS[f.severity]}{article}{record} {f.message}（{f.code}）"
 
 
-def report_text(findings: list[Finding], summary: Summary, out: TextIO) -> None:
+def notice_line(f: Finding) -> str:
+    return f"注意：{f.message}（{f.code}）"
+
+
+def report_text(findings: list[Finding], summary: Summary, out: TextIO, notices: Iterable[Finding] = ()) -> None:
     for f in findings:
         print(text_line(f), file=out)
+    for f in notices:
+        print(notice_line(f), file=out)
     print(summary.sentence(), file=out)
 
 
@@ -54,11 +60,14 @@ def _json_object(values: dict, indent: str) -> str:
         f"\n{indent}}}"
 
 
-def report_json(findings: list[Finding], summary: Summary, out: TextIO) -> None:
+def report_json(findings: list[Finding], summary: Summary, out: TextIO, notices: Iterable[Finding] = ()) -> None:
     """The same text as ``json.dump(…, ensure_ascii=False, indent=2)``, written a finding at a time: the pure-Python
     encoder that ``indent`` needs took half a second for the 10,000 findings of a big year."""
     listed = ",\n".join("    " + _json_object(f.as_dict(), "    ") for f in findings)
     out.write('{\n  "findings": ' + (f"[\n{listed}\n  ]" if findings else "[]") + ",\n")
+    noticed = ",\n".join("    " + _json_object(f.as_dict(), "    ") for f in notices)
+    if noticed:  # only when there are any: the output of a run in Git stays as it was
+        out.write(f'  "notices": [\n{noticed}\n  ],\n')
     out.write('  "summary": ' + _json_object(summary.__dict__, "  ") + "\n}\n")
 
 
@@ -94,22 +103,30 @@ def markdown_table(findings: Iterable[Finding]) -> str:
     return "\n".join(rows)
 
 
-def report_github(findings: list[Finding], summary: Summary, out: TextIO) -> None:
+def report_github(findings: list[Finding], summary: Summary, out: TextIO, notices: Iterable[Finding] = ()) -> None:
     """Annotations (GitHub shows only 10 of each kind per step), the full log, and the job summary."""
     for f in findings:
         print(github_command(f), file=out)
+    for f in notices:
+        print(f"::notice title={_escape_property(CODES[f.code].title + ' ' + f.code)}::{_escape_data(f.message)}", file=out)
     for f in findings:
         print(text_line(f), file=out)
+    for f in notices:
+        print(notice_line(f), file=out)
     print(summary.sentence(), file=out)
     summary_path = os.environ.get("GITHUB_STEP_SUMMARY")
     if summary_path:
         with open(summary_path, "a", encoding="utf-8") as handle:
             handle.write(f"## 回访档案校验\n\n{summary.sentence()}\n\n")
+            for f in notices:
+                handle.write(f"> {notice_line(f)}\n\n")
             if findings:
                 handle.write(markdown_table(findings) + "\n")
 
 
-REPORTERS: dict[str, Callable[[list[Finding], Summary, TextIO], None]] = {
+# Each reporter also takes ``notices``: what the run could not check (``history-unavailable``), told in every
+# format (a line before the summary, ``notices`` in JSON, a notice on GitHub) and counted in none.
+REPORTERS: dict[str, Callable[..., None]] = {
     "text": report_text,
     "json": report_json,
     "github": report_github,

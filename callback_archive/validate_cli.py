@@ -11,7 +11,7 @@ from . import incremental
 from .archive import CONFIG_FILES, collector_paused, links_outside_records
 from .cli import ChineseArgumentParser, UsageError, add_root_and_as_of, resolve_as_of, resolve_root
 from .findings import Finding
-from .history import GitUnavailable, History, open_repo, resolve_commit, start_history
+from .history import GitUnavailable, History, open_repo, resolve_commit, start_history, unavailable_notice
 from .reporters import REPORTERS, Summary
 from .timeutil import format_time
 
@@ -101,7 +101,8 @@ def main(argv: list[str] | None = None) -> int:
             files = sum(1 for p in outcome.paths if any(not q or p == q or p.startswith(q + "/") for q in prefixes))
         else:
             files = len(outcome.paths)
-        REPORTERS[args.format](findings, Summary.of(findings, files, format_time(as_of)), sys.stdout)
+        notices = [unavailable_notice()] if history() is None else []
+        REPORTERS[args.format](findings, Summary.of(findings, files, format_time(as_of)), sys.stdout, notices)
         seconds["输出"] = time.perf_counter() - started - sum(seconds.values())
     if args.stats:
         loaded = outcome.load_stats
