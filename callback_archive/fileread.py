@@ -42,7 +42,7 @@ def read_regular(path: str, limit: int) -> bytes:
     try:
         fd = os.open(path, _FLAGS)
     except OSError as exc:
-        if exc.errno == errno.ELOOP or (exc.errno == errno.ENOTDIR and os.path.islink(path)):
+        if exc.errno == errno.ELOOP:  # O_NOFOLLOW met a symlink
             raise FileRefused("symlink-not-allowed", SYMLINK_MESSAGE) from None
         if exc.errno in (errno.ENXIO, errno.EISDIR):  # a socket; a folder (on systems where open refuses it)
             raise FileRefused("file-not-regular", NOT_REGULAR_MESSAGE) from None

@@ -99,8 +99,14 @@ def on_post_build(config: MkDocsConfig) -> None:
     while _later:
         _, (file, future) = _later.popitem()
         target = Path(file.abs_dest_path)
+        try:
+            content = future.result()
+        except Exception as error:  # noqa: BLE001 - a defect of the workbook's maker: said in Chinese
+            on_build_error(error)
+            report_defect(error, "mkdocs build（月报工作簿生成）")
+            raise PluginError(f"生成 {file.src_uri} 时出现程序内部错误，网站没有构建完整：请按上面的说明报告。") from None
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(future.result())
+        target.write_bytes(content)
 
 
 def on_build_error(error: Exception) -> None:
