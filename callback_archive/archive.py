@@ -15,6 +15,7 @@ from typing import Any, Callable, Hashable, Iterator, TypeVar
 from .cache import GitIndex, LoadStats, Shards, read_all
 from .cases import CallbackCase, build_cases
 from .deadlines import DeadlineRules, Disaster, build_disaster
+from .fileread import MAX_FILE_BYTES, MAX_LIST_BYTES, SYMLINK_MESSAGE, FileRefused, read_regular
 from .findings import Finding, finding
 from .history import History
 from .model import (
@@ -45,7 +46,6 @@ from .orders import Order, month_of_orders_file, order_from_row, order_row, pars
 from .policy import Policy
 from .schemas import load_schema
 from .workcalendar import WorkCalendar
-from .fileread import MAX_FILE_BYTES, MAX_LIST_BYTES, SYMLINK_MESSAGE, FileRefused, read_regular
 from .yamlread import YamlLimitError, YamlSyntaxError, parse_yaml
 
 RECORDS_DIR = "records"

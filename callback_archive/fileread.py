@@ -18,7 +18,10 @@ from pathlib import Path
 # sample of 40,000 customers is 260 KiB, so they have a limit of their own, there only to stop a runaway file.
 MAX_FILE_BYTES = 64 * 1024
 MAX_LIST_BYTES = 16 * 1024 * 1024
-_FLAGS = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+# Windows has neither O_NOFOLLOW nor O_NONBLOCK (nor FIFOs): there a link is looked for before opening.
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_FLAGS = (os.O_RDONLY | _NOFOLLOW | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+          | getattr(os, "O_BINARY", 0))
 SYMLINK_MESSAGE = ("这是一个符号链接（symlink）：档案只收普通文件，链接可能指向仓库以外，不会被读取、缓存或发布。"
                    "请删除链接（git rm），把文件本身放到这里。")
 NOT_REGULAR_MESSAGE = "这不是普通文件（可能是管道、设备或文件夹）：档案只收普通文件，不会读取它。请删除或移走。"
@@ -39,6 +42,8 @@ def read_regular(path: str, limit: int) -> bytes:
 
     Raises :class:`FileRefused` (``symlink-not-allowed``, ``file-not-regular`` or ``file-too-large``
     with the size) and ``OSError`` for anything else the system refuses."""
+    if not _NOFOLLOW and os.path.islink(path):
+        raise FileRefused("symlink-not-allowed", SYMLINK_MESSAGE)
     try:
         fd = os.open(path, _FLAGS)
     except OSError as exc:
