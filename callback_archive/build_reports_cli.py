@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import json
 import sys
+from datetime import datetime
 from pathlib import Path
 
-from .archive import load_archive
+from .archive import Archive, load_archive
 from .history import load_history
 from .cli import ChineseArgumentParser, UsageError, add_root_and_as_of, parse_month, resolve_as_of, resolve_root
 from .report_markdown import render_index, render_month
 from .report_xlsx import write_workbook
+from .safefile import write_atomic
 from .reports import month_summary, months_present
 from .submissions import write_submission
 
@@ -62,19 +64,35 @@ def main(argv: list[str] | None = None) -> int:
         print(f"build_reports.py：错误：{exc}", file=sys.stderr)
         return 2
     out = args.out if args.out.is_absolute() else root / args.out
+    try:
+        write_reports(archive, months, as_of, out, index=not month)
+    except UsageError as exc:
+        print(f"build_reports.py：错误：{exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def write_reports(archive: Archive, months: list[tuple[int, int]], as_of: datetime, out: Path, index: bool) -> None:
+    """Each month's summary.json, workbook and page under ``out/<年-月>/`` (and the index of months when ``index``).
+
+    Every file is written whole or not at all (safefile.write_atomic): a failure leaves the previous
+    build's file in place and stops with a WriteError naming the file.
+    """
     summaries = []
     for year, number in months:
         summary = month_summary(archive, (year, number), as_of)
         folder = out / f"{year}-{number:02d}"
-        folder.mkdir(parents=True, exist_ok=True)
-        (folder / "summary.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise UsageError(f"无法建立输出文件夹 {folder}：{exc.strerror}。") from None
+        write_atomic(folder / "summary.json", json.dumps(summary, ensure_ascii=False, indent=2) + "\n")
         xlsx_name = f"月报-{year}-{number:02d}.xlsx"
         write_workbook(summary, folder / xlsx_name)
-        (folder / "index.md").write_text(render_month(summary, xlsx_name=xlsx_name), encoding="utf-8")
+        write_atomic(folder / "index.md", render_month(summary, xlsx_name=xlsx_name))
         summaries.append(summary)
         totals = summary["company"]["totals"]
         print(f"{year}-{number:02d}：应回访 {totals['total']}，按时 {totals['on_time']}，超时 {totals['late']}，"
               f"逾期 {totals['overdue']}，考核案例 {summary['company']['penalties']['cases']} 个 → {folder}")
-    if not month:
-        (out / "index.md").write_text(render_index(summaries), encoding="utf-8")
-    return 0
+    if index:
+        write_atomic(out / "index.md", render_index(summaries))

@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import IO, Any, Callable, Iterator
 
 from .fileread import MAX_LIST_BYTES, FileRefused, read_program_file, read_regular
+from .safefile import WriteError, write_atomic
 
 CACHE_DIR = Path(".cache") / "records"
 FORMAT = 2
@@ -249,10 +250,8 @@ class Shards:
         target = self._file(shard)
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
-            temporary = target.with_suffix(f".{os.getpid()}.tmp")
-            temporary.write_bytes(marshal.dumps((self.version, shard, entries)))
-            temporary.replace(target)
-        except OSError:
+            write_atomic(target, marshal.dumps((self.version, shard, entries)), durable=False)
+        except (OSError, WriteError):
             pass  # a read-only checkout still validates; it only reads again next time
 
 

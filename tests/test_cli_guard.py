@@ -120,6 +120,12 @@ def test_outside_git_every_format_tells_that_landing_times_were_not_checked(arch
                                           for line in github.stdout.splitlines())
 
 
+def test_outside_git_junit_says_it_beside_the_summary(archive):
+    junit = subprocess.run([sys.executable, str(REPO / "scripts" / "validate.py"), "--root", str(archive),
+                            "--format", "junit"], capture_output=True, text=True, timeout=60, check=False)
+    assert junit.returncode == 0 and "（history-unavailable）" in junit.stdout and "Traceback" not in junit.stderr
+
+
 def test_in_git_there_is_no_notice(archive):
     place(archive, "records/.gitkeep", "")
     GitRepo(archive).commit("建立档案", at="2026-11-26T12:00:00+08:00")

@@ -109,12 +109,12 @@ def test_tables_show_units_by_name_with_rollup_and_company(page, summary):
 
 
 def test_penalties_with_causes_range_decision_and_counting_note(page, summary):
-    undecided = page.row("26-tanggu-HF-20261121-0001")
+    undecided = page.row("tanggu-GD202611200001")
     assert undecided[1] == "第二十六条" and undecided[6] == "200–500（视情节，待定）"
     assert "records/visits/tanggu/2026/11/HF-20261121-0001.yaml" in undecided[4]
-    assert page.row("26-tanggu-HF-20261122-0001")[6] == "300"
-    assert page.row("26-tanggu-HF-20261123-0001")[6] == "免于考核"
-    assert page.row("合计")[5] == "2,000"
+    assert page.row("tanggu-GD202611200002")[6] == "300"
+    assert page.row("tanggu-GD202611200003")[6] == "免于考核"
+    assert page.row("合计")[5] == "3,000"  # a waiver spares the head, never the unit
     assert "考核计数口径：按案例" in "".join(page.text)
     assert ("code", {}) in page.tags
     assert "按月" in render_month({**summary, "penalty_counting": "per-month"})

@@ -67,11 +67,11 @@ def test_summary_rows_show_names_stations_rollup_and_company(workbook, summary):
     assert company[SUMMARY_HEADERS.index("超时")].value == totals["late"] == 3
     rate = company[SUMMARY_HEADERS.index("按时率")]
     assert rate.value == pytest.approx(0.5) and rate.number_format == "0.00%"
-    assert company[SUMMARY_HEADERS.index("考核金额")].value == 2000
+    assert company[SUMMARY_HEADERS.index("考核金额")].value == 3000
     assert rows["塘沽供电分公司"][SUMMARY_HEADERS.index("上报状态")].value == "未到上报时限"
     rollup = rows["塘沽供电分公司（含下属供电所）"]
     assert rollup[SUMMARY_HEADERS.index("应回访")].value == 4  # the branch's 3 and the station's 1
-    assert rollup[SUMMARY_HEADERS.index("考核金额")].value == 2000
+    assert rollup[SUMMARY_HEADERS.index("考核金额")].value == 3000
 
 
 def test_column_widths_follow_content_and_are_capped(workbook):
@@ -100,16 +100,16 @@ def test_penalties_sheet_one_row_per_case_with_range_decision_and_waiver(workboo
     assert any("按案例" in str(ws.cell(r, 1).value) for r in range(1, header_row(ws)))
     rows = rows_by_first_cell(ws)
     head = PENALTY_HEADERS.index("主管领导金额")
-    undecided, decided, waived = (rows[f"26-tanggu-HF-202611{d}-0001"] for d in (21, 22, 23))
+    undecided, decided, waived = (rows[f"tanggu-GD20261120000{n}"] for n in (1, 2, 3))
     assert undecided[head].value == "200–500（视情节，待定）"
     assert decided[head].value == 300 and decided[head].number_format == "#,##0"
-    assert waived[head].value == "免于考核" and waived[PENALTY_HEADERS.index("部门金额")].value == 0
+    assert waived[head].value == "免于考核" and waived[PENALTY_HEADERS.index("部门金额")].value == 1000
     assert "按 300 元考核" in decided[PENALTY_HEADERS.index("决定")].value
     assert undecided[1].value == "第二十六条" and undecided[2].value == "塘沽供电分公司"
     cause = undecided[PENALTY_HEADERS.index("原因（记录/文件）")].value
     assert "records/visits/tanggu/2026/11/HF-20261121-0001.yaml" in cause
     total = rows["合计"]
-    assert total[PENALTY_HEADERS.index("部门金额")].value == summary["company"]["penalties"]["unit_amount"] == 2000
+    assert total[PENALTY_HEADERS.index("部门金额")].value == summary["company"]["penalties"]["unit_amount"] == 3000
     assert "200–500" in total[head].value and total[0].font.b
     assert len(rows) == len(summary["penalties"]) + 1
 
@@ -158,3 +158,67 @@ def test_sample_archive_october(tmp_path):
     penalties = rows_by_first_cell(wb["考核"])
     assert len(penalties) == len(summary["penalties"]) + (1 if summary["penalties"] else 0)
     assert len(rows_by_first_cell(wb["客户意见"])) == len(summary["opinions"])
+
+
+# Texts Excel or WPS would take for a formula (OWASP "CSV Injection"), each as a clerk might type it.
+FORMULA_TEXTS = ['=HYPERLINK("http://x","点我")', "+1+cmd|' /C calc'!A0", "-2+3", "@SUM(A1:A9)", "\t=1+1", "\r=1+1"]
+
+
+def _formula_archive(root: Path) -> None:
+    """The report fixture, plus one dissatisfied customer per formula text and a letter whose subject is one."""
+    from conftest import place, visit_yaml
+    from report_fixture import _quoted, build_fixture
+
+    build_fixture(root)
+    for n, text in enumerate(FORMULA_TEXTS, 3):
+        record = visit_yaml(f"HF-20261126-000{n}", unit="xinbei", order=f"GD202611250000{n}").replace(
+            "satisfaction: satisfied\n",
+            f"satisfaction: dissatisfied\nopinion: {_quoted(text)}\nfollow_up: {_quoted(text + '（跟进）')}\n")
+        place(root, f"records/visits/xinbei/2026/11/HF-20261126-000{n}.yaml", record)
+    letter = (root / "records/letters/marketing/2026/11/FH-20261102-0001.yaml").read_text(encoding="utf-8")
+    place(root, "records/letters/marketing/2026/11/FH-20261102-0002.yaml",
+          letter.replace("FH-20261102-0001", "FH-20261102-0002").replace(_quoted(HOSTILE_SUBJECT), '"=1+1"'))
+
+
+def test_no_text_becomes_a_formula_and_each_is_shown_as_written(archive: Path, tmp_path: Path) -> None:
+    from zipfile import ZipFile
+
+    from callback_archive.archive import load_archive
+    from callback_archive.reports import month_summary
+    from callback_archive.timeutil import parse_time
+    from conftest import AS_OF
+
+    _formula_archive(archive)
+    path = tmp_path / "2026-11.xlsx"
+    write_workbook(month_summary(load_archive(archive), (2026, 11), parse_time(AS_OF)), path)
+    workbook = openpyxl.load_workbook(path)
+    cells = [cell for ws in workbook.worksheets for row in ws.iter_rows() for cell in row if cell.value is not None]
+    assert [c.coordinate for c in cells if c.data_type == "f"] == []
+    texts = {c.value: c for c in cells if isinstance(c.value, str)}
+    for text in FORMULA_TEXTS:
+        for shown in (text, text + "（跟进）"):
+            shown = shown.replace("\r", "\n")  # XML keeps no bare carriage return: it is read as a line break
+            assert shown in texts, shown
+            assert texts[shown].data_type == "s" and texts[shown].quotePrefix, shown
+    assert texts["=1+1"].quotePrefix
+    assert not texts["全公司"].quotePrefix  # ordinary text keeps its look
+    with ZipFile(path) as package:
+        sheets = [name for name in package.namelist() if name.startswith("xl/worksheets/sheet")]
+        assert len(sheets) == len(workbook.worksheets)
+        for name in sheets:
+            xml = package.read(name).decode("utf-8")
+            assert "<f>" not in xml and "<f " not in xml, name
+
+
+def test_put_keeps_error_codes_and_control_characters_as_text(tmp_path: Path) -> None:
+    from callback_archive.report_xlsx import put
+
+    wb = openpyxl.Workbook()
+    put(wb.active, 1, 1, "#N/A")
+    put(wb.active, 2, 1, "意见\x07含控制字符")
+    put(wb.active, 3, 1, 5)
+    wb.save(tmp_path / "x.xlsx")
+    ws = openpyxl.load_workbook(tmp_path / "x.xlsx").active
+    assert (ws["A1"].value, ws["A1"].data_type) == ("#N/A", "s")
+    assert ws["A2"].value == "意见\ufffd含控制字符"
+    assert (ws["A3"].value, ws["A3"].data_type) == (5, "n")

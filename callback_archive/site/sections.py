@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import gc
 import math
-import tempfile
 from collections import Counter, defaultdict
 from concurrent.futures import Future, ProcessPoolExecutor
-from pathlib import Path
 
 from ..audit import audit_pages
 from ..cases import letter_state
@@ -17,7 +15,7 @@ from ..labels import label
 from ..model import Letter
 from ..report_layout import counting_note, head_total, penalties_table
 from ..report_markdown import code, escape_text, link_articles, render_index, render_month, render_table
-from ..report_xlsx import write_workbook
+from ..report_xlsx import render_workbook
 from .common import article_link, front_matter, rel
 from .data import SiteData
 from .records import LETTER_STATES, Anchors, RecordBlocks, all_letters, month_words, raw_regions
@@ -28,14 +26,6 @@ OTHER_ROWS = 500  # findings outside records listed on the results page; the res
 
 def _key(month: tuple[int, int]) -> str:
     return f"{month[0]}-{month[1]:02d}"
-
-
-def workbook_bytes(summary: dict) -> bytes:
-    """The month's workbook (``report_xlsx``) as bytes, for a file of the site."""
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "report.xlsx"
-        write_workbook(summary, path)
-        return path.read_bytes()
 
 
 def workbook_path(month: tuple[int, int]) -> str:
@@ -50,7 +40,7 @@ def start_workbooks(site: SiteData) -> dict[str, Future]:
         return {}
     pool = ProcessPoolExecutor(max_workers=1, initializer=gc.enable)  # a copy of this process, whose collector may wait
     try:
-        return {workbook_path(month): pool.submit(workbook_bytes, summary) for month, summary in site.summaries.items()}
+        return {workbook_path(month): pool.submit(render_workbook, summary) for month, summary in site.summaries.items()}
     finally:
         pool.shutdown(wait=False)  # the submitted workbooks are still made; the worker ends after the last
 
@@ -231,7 +221,10 @@ def penalties_pages(site: SiteData) -> dict[str, str]:
     summaries = [site.summaries[m] for m in sorted(site.summaries, reverse=True)]
     lines = [front_matter(wide=True) + "# 考核", "", link_articles(escape_text(
         "未建立健全回访档案（第二十五条）、未在时限内完成回访（第二十六条）、未按时上报（第二十七条）的考核案例，每个案例列出原因"
-        "（记录、工单或上报文件）。主管领导金额“视情节”的，营销部决定前按区间显示。"), rel(index, "rules.md"))]
+        "（记录、工单或上报文件）。主管领导金额“视情节”的，营销部决定前按区间显示；决定只确定主管领导的金额（0 元或区间内），"
+        "责任部门金额和第二十七条的金额是固定的。案例编号由责任单位和触发事项（工单、来函、客户和年份、上报月份）组成，不随条款改变；"
+        "统计截止（次月 5 日 16:00，第二十条）一过，该月的案例、条款和金额不再改变，之后到达的记录在到达的月份列为迟到记录，不重复考核。"),
+        rel(index, "rules.md")) + f"详见[执行口径]({rel(index, 'interpretation.md')}#stable-cases)。"]
     if not summaries:
         return {index: "\n".join(lines + ["", "还没有考核案例。"]) + "\n"}
     lines += ["", link_articles(escape_text(counting_note(summaries[0])), rel(index, "rules.md")), "",
