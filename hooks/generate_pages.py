@@ -36,8 +36,8 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
-from callback_archive.site.records import RAW_CLOSE, RAW_OPEN  # noqa: E402
 from callback_archive.cli import UsageError, report_defect  # noqa: E402
+from callback_archive.site.records import RAW_CLOSE, RAW_OPEN  # noqa: E402
 from callback_archive.sitegen import generated_files, site_as_of  # noqa: E402
 
 _REGION = re.compile(f"^{re.escape(RAW_OPEN)}\n(.*?)^{re.escape(RAW_CLOSE)}$", re.DOTALL | re.MULTILINE)
@@ -45,9 +45,9 @@ _PLACEHOLDER = re.compile(r"<!-- ca:html (\d+) -->")
 _ID = re.compile(r'<[a-z]+ [^>]*?\bid="([^"]*)"')
 
 _set_aside: dict[str, list[str]] = {}  # page (src_uri) → its raw HTML regions, between the two page events
-_later: dict[str, tuple[File, Future]] = {}
+_later: dict[str, tuple[File, Future]] = {}  # files a worker process is still making → written after the pages
 log = logging.getLogger("mkdocs.hooks.generate_pages")
-ROOT_VARIABLE = "CALLBACK_ARCHIVE_ROOT"  # the archive to publish (default: this repository); CALLBACK_AS_OF: see sitegen  # files a worker process is still making → written after the pages
+ROOT_VARIABLE = "CALLBACK_ARCHIVE_ROOT"  # the archive to publish (default: this repository); CALLBACK_AS_OF: see sitegen
 
 
 class _LateFile(File):
@@ -89,7 +89,9 @@ def _leave_out_links(files: Files, config: MkDocsConfig) -> None:
     docs = os.path.realpath(config.docs_dir)
     for file in list(files):
         source = file.abs_src_path  # None for generated pages; the theme's files are outside docs/
-        if source and source.startswith(under_docs) and os.path.realpath(source) != os.path.join(docs, *file.src_uri.split("/")):
+        if not source or not source.startswith(under_docs):
+            continue
+        if os.path.realpath(source) != os.path.join(docs, *file.src_uri.split("/")):
             files.remove(file)
             log.error("docs/%s 是符号链接（或在链接的文件夹里），没有发布到网站：档案只收普通文件，"
                       "请删除链接，把文件本身放进 docs/。", file.src_uri)
