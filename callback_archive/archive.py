@@ -45,6 +45,7 @@ from .model import (
 from .orders import Order, month_of_orders_file, order_from_row, order_row, parse_orders
 from .policy import Policy
 from .schemas import load_schema
+from .safefile import is_working_file
 from .workcalendar import WorkCalendar
 from .yamlread import YamlLimitError, YamlSyntaxError, parse_yaml
 
@@ -196,7 +197,7 @@ def discover(root: Path, listings: Listings | None = None) -> list[str]:
                 for entry in os.scandir(root / folder):
                     if entry.is_dir(follow_symlinks=False):
                         subfolders.append(entry.name)
-                    elif entry.name not in IGNORED_NAMES:
+                    elif entry.name not in IGNORED_NAMES and not is_working_file(entry.name):
                         files.append(entry.name)
                 listed = (mtime if now - mtime > RACY_NS else -1, tuple(subfolders), tuple(files))
                 if listings is not None:
@@ -462,7 +463,16 @@ def _add(archive: Archive, source: RecordFile, visit: tuple[Any, ...] | None = N
     elif source.kind == "decisions":
         archive.decisions.append(build_decisions(source))
     elif source.kind == "disasters":
-        archive.disasters = {item["id"]: build_disaster(item) for item in source.data["disasters"]}
+        archive.disasters = {}
+        for index, item in enumerate(source.data["disasters"]):
+            disaster = build_disaster(item)
+            if disaster.end <= disaster.start:
+                archive.findings.append(finding(
+                    "disasters-invalid", source.path, source.line_of(f"disasters.{index}.end"),
+                    f"自然灾害 {disaster.id} 的结束时间（{item['end']}）不晚于开始时间（{item['start']}）："
+                    "请改正；改正前不按它延长任何时限。", record=disaster.id))
+                continue
+            archive.disasters[disaster.id] = disaster
     elif source.kind == "calendar":
         try:
             archive.calendar = WorkCalendar.from_data(source.data)

@@ -132,8 +132,10 @@ def resolve_root(given: Path | None) -> Path:
 
 
 def resolve_as_of(text: str | None) -> datetime:
+    """The moment given, or the clock to the whole second: a moment passed on as text must read back
+    through ``parse_time``, which takes no fractions of a second (records carry none)."""
     if text is None:
-        return datetime.now(BEIJING)
+        return datetime.now(BEIJING).replace(microsecond=0)
     try:
         return parse_time(text)
     except ValueError as exc:

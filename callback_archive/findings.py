@@ -69,6 +69,7 @@ CODES: dict[str, Code] = _codes(
     ("units-invalid", "error", "第八条", "组织机构配置有误"),
     ("policy-invalid", "error", "第二十四条", "考核政策文件有误"),
     ("calendar-invalid", "error", "第十四条", "工作日历文件有误"),
+    ("disasters-invalid", "error", "第十五条", "自然灾害认定文件有误"),
     ("calendar-year-missing", "warning", "第十四条", "节假日安排尚未登记，时限暂定"),
     ("attempt-trigger-mismatch", "error", "第十一条", "同一工单的几次回访触发业务不一致"),
     # Times.

@@ -50,6 +50,7 @@ FIXES: dict[str, str] = {
     "units-invalid": "由营销部改正 records/units.yaml（单位编号唯一，供电所写上级分公司）。",
     "policy-invalid": "由营销部改正 policy.yaml；改正前时限无法计算。",
     "calendar-invalid": "由营销部改正 records/calendar.yaml。",
+    "disasters-invalid": "由营销部改正 records/disasters.yaml：每次灾害的结束时间晚于开始时间。",
     "calendar-year-missing": "由营销部在 records/calendar.yaml 中登记下一年的节假日安排；登记前时限按周一至周五暂定。",
     "attempt-trigger-mismatch": "同一工单的每次尝试，触发业务（类型、归档时间）和单位要一致：照第一次的写。",
     "visit-before-trigger": "核对回访时间和业务归档时间：回访应在归档之后。",

@@ -61,6 +61,9 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     _leave_out_links(files, config)
     settings = config.extra.get("archive") or {}
     root = Path(str(settings.get("root") or os.environ.get(ROOT_VARIABLE) or REPO_ROOT))
+    if not (root / "records").is_dir():
+        raise PluginError(f"{ROOT_VARIABLE}（或 mkdocs.yml 的 extra.archive.root）指向的 {root} 下没有 records/ 目录："
+                          "请指向档案仓库的根目录，或不设置它以发布本仓库。")
     try:
         as_of = site_as_of(settings.get("as_of"))
     except ValueError as error:
