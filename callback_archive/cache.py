@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import IO, Any, Callable, Iterator
 
 from .fileread import MAX_LIST_BYTES, FileRefused, read_program_file, read_regular
+from .progress import progress_wanted, with_progress
 from .safefile import WriteError, write_atomic
 
 CACHE_DIR = Path(".cache") / "records"
@@ -341,6 +342,8 @@ def read_all(root: Path, items: list[Item], read: Reader, *, prepare: Callable[[
     if prepare is not None and missing:
         prepare({kind for _, kind in missing})
     fresh = _read_many(read, root, missing, jobs)
+    if len(missing) >= PARALLEL_FROM:  # a cold read of a big archive: tell the person waiting how far it is
+        fresh = iter(with_progress(fresh, "读取档案", progress_wanted(), unit="个文件", total=len(missing)))
     last = {shard: n for n, (shard, _) in enumerate(places)}  # each shard is written after its last file
     for n, (path, _) in enumerate(items):
         payload, cached[n] = cached[n], None  # held by the caller's records from now on, not twice

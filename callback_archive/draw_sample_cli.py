@@ -6,7 +6,8 @@ import sys
 from pathlib import Path
 
 from .cli import ChineseArgumentParser, UsageError, parse_month, resolve_root
-from .orders_import import load_units, progress_wanted, read_checked_yaml
+from .orders_import import load_units, read_checked_yaml
+from .progress import progress_wanted
 from .safefile import ensure_inside, locked, write_atomic
 from .sampling import CustomerListError, draw, headers_help
 from .yamlwrite import dump_yaml

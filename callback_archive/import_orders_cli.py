@@ -12,10 +12,10 @@ from .orders_import import (
     MonthFile,
     month_files,
     plan_import,
-    progress_wanted,
     read_export,
     write_month_files,
 )
+from .progress import progress_wanted
 from .safefile import locked
 
 PROG = "import_orders.py"

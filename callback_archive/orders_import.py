@@ -27,7 +27,6 @@ import io
 import os
 import re
 import stat
-import sys
 import warnings
 import zipfile
 from collections import Counter
@@ -35,16 +34,16 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import openpyxl
 from openpyxl.styles.numbers import is_datetime
 from openpyxl.utils.exceptions import InvalidFileException
-from tqdm import tqdm
 
 from .archive import MAX_LIST_BYTES, decode
 from .cli import UsageError
 from .orders import ORDER_COLUMNS, Order, parse_orders
+from .progress import with_progress
 from .safefile import ensure_inside, write_atomic
 from .schemas import load_schema
 from .timeutil import parse_time
@@ -95,8 +94,6 @@ _GROUP_SEPARATORS = re.compile(r"[、，,；;\s]+")
 _UTF8_BOM = b"\xef\xbb\xbf"
 # Seconds are kept: a visit's trigger.archived_at must agree with its order to the second.
 _TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
-
-_T = TypeVar("_T")
 
 
 @dataclass(frozen=True)
@@ -173,18 +170,6 @@ def _text(value: object) -> str:
 
 def _is_number(value: object) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
-
-
-def with_progress(items: list[_T], label: str, shown: bool) -> Iterable[_T]:
-    """``items``, with a progress bar on stderr while they are worked through when ``shown``."""
-    if not shown:
-        return items
-    return tqdm(items, desc=label, unit="行", file=sys.stderr, leave=False, mininterval=0.5, dynamic_ncols=True)
-
-
-def progress_wanted() -> bool:
-    """Progress is drawn only for a person watching a terminal, never into a log or a pipe."""
-    return sys.stderr.isatty()
 
 
 def _table_of(source: str, numbered_rows: Iterator[tuple[int, tuple[object, ...]]]) -> Table:

@@ -18,7 +18,8 @@ import random
 import re
 from dataclasses import dataclass
 
-from .orders_import import HEADER_ALIASES, decode_export, header_field, split_title_rows, with_progress
+from .orders_import import HEADER_ALIASES, decode_export, header_field, split_title_rows
+from .progress import with_progress
 from .schemas import load_schema
 from .unitnames import resolve_unit
 

@@ -12,6 +12,7 @@ from .archive import CONFIG_FILES, collector_paused, links_outside_records
 from .cli import ChineseArgumentParser, UsageError, add_root_and_as_of, resolve_as_of, resolve_root
 from .findings import Finding
 from .history import GitUnavailable, History, open_repo, resolve_commit, start_history, unavailable_notice
+from .progress import keep_quiet
 from .reporters import REPORTERS, Summary
 from .timeutil import format_time
 
@@ -78,6 +79,8 @@ def _within(finding: Finding, prefixes: list[str]) -> bool:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.format != "text":
+        keep_quiet()  # reports for programs and CI logs: no progress bar on stderr
     started = time.perf_counter()
     try:
         root = resolve_root(args.root)
