@@ -25,6 +25,16 @@ COUNTING_NOTES = {
     "per-month": "考核计数口径：按月——同一单位同一条款每月考核一次，原因逐条列出。",
 }
 ROLLUP_SUFFIX = "（含下属供电所）"
+OPEN_MONTH_NOTE = "未结月，数字会变"
+# Every rate the report shows, defined where it is shown (page and workbook alike).
+RATE_DEFINITIONS = (
+    "按时率 = 按时 ÷（按时 + 超时 + 逾期未完成）；未到时限的（待回访）和无法联系的不计入。",
+    "满意率 = 满意 ÷（满意 + 基本满意 + 不满意）；满意及基本满意率 = （满意 + 基本满意）÷ 同一分母；只计联系上并作了评价的客户。",
+    "有时限的回访（第十四至十六条：业务受理、供电抢修、重点客户函复）单独统计；细则未规定时限的其它回访、"
+    "大电力客户走访座谈和连心卡（第十七条）另列，不计入有时限回访的按时率。",
+)
+PROVISIONAL_NOTE = ("暂定案例的时限按尚未公布的年度工作日历（周一至周五）计算，日历公布前不计入任何合计，"
+                    "单独列出；日历公布后按正式时限重新计算。")
 
 
 @dataclass(frozen=True)
@@ -57,6 +67,11 @@ class UnitRow:
     submission: str
 
 
+def open_month_note(summary: dict) -> str | None:
+    """The warning a month not yet closed carries (its statistics due time has not passed)."""
+    return None if summary["closed"] else f"{OPEN_MONTH_NOTE}：统计截至 {summary['as_of']}，上报时限 {summary['report_due']} 前记录和考核仍可能变化。"
+
+
 def month_text(summary: dict) -> str:
     year, month = summary["month"].split("-")
     return f"{year}年{int(month)}月"
@@ -81,7 +96,9 @@ def counting_note(summary: dict) -> str:
 
 
 def _add_penalties(totals: list[dict]) -> dict:
-    return {key: sum(t[key] for t in totals) for key in totals[0]}
+    """Penalty totals added up (nested amounts too)."""
+    return {key: _add_penalties([t[key] for t in totals]) if isinstance(totals[0][key], dict) else sum(t[key] for t in totals)
+            for key in totals[0]}
 
 
 def unit_rows(summary: dict) -> list[UnitRow]:
@@ -109,14 +126,17 @@ def unit_rows(summary: dict) -> list[UnitRow]:
 
 _SUMMARY_COLUMNS: list[tuple[Column, Callable[[UnitRow], Any]]] = [
     (Column("单位"), lambda r: r.name),
-    (Column("应回访", COUNT), lambda r: r.figures["totals"]["total"]),
-    (Column("已完成", COUNT), lambda r: r.figures["totals"]["done"]),
-    (Column("按时", COUNT), lambda r: r.figures["totals"]["on_time"]),
-    (Column("超时", COUNT), lambda r: r.figures["totals"]["late"]),
-    (Column("逾期/缺失", COUNT), lambda r: r.figures["totals"]["overdue"]),
-    (Column("无法联系", COUNT), lambda r: r.figures["totals"]["unreachable"]),
-    (Column("待回访", COUNT), lambda r: r.figures["totals"]["pending"]),
-    (Column("按时率", RATE), lambda r: r.figures["totals"]["on_time_rate"]),
+    (Column("有时限应回访", COUNT), lambda r: r.figures["timed"]["total"]),
+    (Column("已完成", COUNT), lambda r: r.figures["timed"]["done"]),
+    (Column("按时", COUNT), lambda r: r.figures["timed"]["on_time"]),
+    (Column("超时", COUNT), lambda r: r.figures["timed"]["late"]),
+    (Column("逾期/缺失", COUNT), lambda r: r.figures["timed"]["overdue"]),
+    (Column("无法联系", COUNT), lambda r: r.figures["timed"]["unreachable"]),
+    (Column("待回访（未到时限）", COUNT), lambda r: r.figures["timed"]["pending"]),
+    (Column("按时率", RATE), lambda r: r.figures["timed"]["on_time_rate"]),
+    (Column("无时限回访", COUNT), lambda r: r.figures["untimed"]["total"]),
+    (Column("大客户走访座谈", COUNT), lambda r: r.figures["categories"]["large-customer"]["total"]),
+    (Column("连心卡", COUNT), lambda r: r.figures["categories"]["card"]["total"]),
     (Column("满意", COUNT), lambda r: r.figures["totals"]["satisfied"]),
     (Column("基本满意", COUNT), lambda r: r.figures["totals"]["basic"]),
     (Column("不满意", COUNT), lambda r: r.figures["totals"]["dissatisfied"]),
@@ -124,6 +144,7 @@ _SUMMARY_COLUMNS: list[tuple[Column, Callable[[UnitRow], Any]]] = [
     (Column("重点客户", COUNT), lambda r: r.figures["key_customers"]),
     (Column("上报状态"), lambda r: r.submission),
     (Column("考核金额", AMOUNT), lambda r: r.penalties["unit_amount"]),
+    (Column("暂定考核金额（不计入合计）", AMOUNT), lambda r: r.penalties["provisional_amounts"]["unit_amount"]),
 ]
 
 
@@ -242,21 +263,30 @@ def head_total(totals: dict) -> int | str:
             "（视情节，待定）")
 
 
-def penalties_table(summary: dict) -> Table:
-    """One row per penalty case (第二十五至二十七条) with its causes, and the month's totals."""
+def penalties_table(summary: dict, provisional: bool = False) -> Table:
+    """One row per penalty case (第二十五至二十七条) with its causes, the head's and the responsible person's
+    names beside their amounts, and the total; ``provisional`` lists the provisional cases instead, which no
+    other total counts."""
     table = Table([Column("编号"), Column("条款", ARTICLE), Column("单位"), Column("事由"),
-                   Column("原因（记录/文件）", CAUSES), Column("部门金额", AMOUNT), Column("主管领导金额", AMOUNT),
-                   Column("责任人金额", AMOUNT), Column("决定"), Column("暂定")])
-    for case in summary["penalties"]:
+                   Column("原因（记录/文件）", CAUSES), Column("部门金额", AMOUNT), Column("主管领导", PERSON),
+                   Column("主管领导金额", AMOUNT), Column("责任人", PERSON), Column("责任人金额", AMOUNT),
+                   Column("决定")])
+    units = {u["id"]: u for u in summary["units"]}
+    cases = [c for c in summary["penalties"] if c["provisional"] == provisional]
+    for case in cases:
+        unit = units.get(case["unit"], {})
+        head = unit.get("head") if case["head_range"] else None
+        person_name = unit.get("reporter") if case["person_amount"] is not None else None
         person = "—" if case["waived"] or case["person_amount"] is None else case["person_amount"]
         table.add([case["id"], case["article"], unit_name(summary, case["unit"]), case["title"],
-                   [(c["text"], c["file"]) for c in case["causes"]], case["unit_amount"], head_amount(case), person,
-                   case["decision"] or "", "是" if case["provisional"] else ""])
-    if summary["penalties"]:
-        totals = summary["company"]["penalties"]
-        table.add(["合计", "", "", f"{totals['cases']} 个案例，免于考核 {totals['waived']} 个", [],
-                   totals["unit_amount"], head_total(totals), totals["person_amount"], "",
-                   f"{totals['provisional']} 个" if totals["provisional"] else ""], "total")
+                   [(c["text"], c["file"]) for c in case["causes"]], case["unit_amount"], head, head_amount(case),
+                   person_name, person, case["decision"] or ""])
+    if cases:
+        company = summary["company"]["penalties"]
+        totals = company["provisional_amounts"] if provisional else company
+        label_ = "暂定合计（不计入月度合计）" if provisional else "合计（不含暂定案例）"
+        table.add([label_, "", "", f"{totals['cases']} 个案例，免于考核 {totals['waived']} 个", [],
+                   totals["unit_amount"], None, head_total(totals), None, totals["person_amount"], ""], "total")
     return table
 
 

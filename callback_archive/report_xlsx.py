@@ -26,6 +26,7 @@ from openpyxl.writer.excel import ExcelWriter
 from .report_layout import (
     AMOUNT, CAUSES, COUNT, RATE, Table, card_rounds_table, category_table, conduct_table, counting_note,
     large_customers_table, letters_table, month_text, opinions_table, penalties_table, report_title, unit_table,
+    PROVISIONAL_NOTE, RATE_DEFINITIONS, open_month_note,
 )
 from .timeutil import parse_time
 
@@ -152,11 +153,15 @@ def _summary_sheet(ws: Worksheet, summary: dict) -> None:
     sheet.note(_as_of_line(summary))
     sheet.note(_due_line(summary))
     sheet.note(f"统计口径：{summary['statistics_rule']}")
+    if open_month_note(summary):
+        sheet.note(open_month_note(summary), bold=True)
     sheet.skip()
     sheet.table(table)
     sheet.skip()
     sheet.note("“（含下属供电所）”行是分公司本部与所属供电所之和，全公司合计不重复计入。")
     sheet.note("考核金额为扣罚责任部门的金额（第二十五至二十七条）；主管领导、责任人的金额见“考核”表。")
+    for text in (*RATE_DEFINITIONS, PROVISIONAL_NOTE):
+        sheet.note(text)
     provisional = summary["company"]["provisional"]
     if provisional:
         sheet.note(f"有 {provisional} 项的时限按暂定的工作日（周一至周五）计算，日历公布后可能变化。")
@@ -207,10 +212,19 @@ def _penalties_sheet(ws: Worksheet, summary: dict) -> None:
     sheet.title(f"客户回访考核（{month_text(summary)}，第二十四至二十七条）")
     sheet.note(counting_note(summary))
     sheet.note(f"主管领导金额“视情节”的，营销部决定前按区间显示，决定写在 records/decisions/{summary['month']}.yaml。")
+    if open_month_note(summary):
+        sheet.note(open_month_note(summary), bold=True)
     sheet.skip()
     sheet.table(table)
-    if not summary["penalties"]:
+    if not table.rows:
         sheet.note("本月没有考核案例。")
+    sheet.skip()
+    sheet.note("暂定考核案例（不计入合计）", bold=True)
+    sheet.note(PROVISIONAL_NOTE)
+    provisional = penalties_table(summary, provisional=True)
+    sheet.table(provisional)
+    if not provisional.rows:
+        sheet.note("本月没有暂定考核案例。")
     sheet.finish()
 
 

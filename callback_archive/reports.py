@@ -20,14 +20,35 @@ STATISTICS_RULE = (
 )
 
 
+# summary.json's format (schemas/summary.schema.json); raised when a key changes meaning or goes away.
+SUMMARY_VERSION = 2
+# 第十四至十六条 set a time limit; "other" callbacks have none; 第十七条's large customers and 连心卡 are planned.
+TIMED_CATEGORIES = ("business", "repair", "letter")
+UNTIMED_CATEGORIES = ("other",)
+
+
 def months_present(archive: Archive, as_of: datetime) -> list[Month]:
     return sorted(unit_tallies(archive, as_of))
+
+
+def _group_row(tally: Tally, categories: tuple[str, ...]) -> dict:
+    """The figures of some categories added together."""
+    merged = Tally()
+    for (category, state), n in tally.states.items():
+        if category in categories:
+            merged.states[("group", state)] += n
+    for (category, level), n in tally.satisfaction.items():
+        if category in categories:
+            merged.satisfaction[("group", level)] += n
+    return merged.category_row("group")
 
 
 def tally_data(tally: Tally) -> dict:
     return {
         "categories": {c: tally.category_row(c) for c in CATEGORIES},
         "totals": tally.totals(),
+        "timed": _group_row(tally, TIMED_CATEGORIES),
+        "untimed": _group_row(tally, UNTIMED_CATEGORIES),
         "topics": dict(sorted(tally.topics.items())),
         "key_customers": len(tally.key_customers),
         "provisional": tally.provisional,
@@ -35,6 +56,13 @@ def tally_data(tally: Tally) -> dict:
 
 
 def _penalty_totals(cases: list[PenaltyCase]) -> dict:
+    """Amounts of the cases that count; provisional ones (a deadline on an unpublished calendar year) never do."""
+    provisional = [c for c in cases if c.provisional]
+    return {**_amounts([c for c in cases if not c.provisional]), "provisional": len(provisional),
+            "provisional_amounts": _amounts(provisional)}
+
+
+def _amounts(cases: list[PenaltyCase]) -> dict:
     undecided = [c for c in cases if not c.waived and c.head_range and c.head_amount is None]
     return {
         "cases": len(cases),
@@ -44,7 +72,6 @@ def _penalty_totals(cases: list[PenaltyCase]) -> dict:
         "head_undecided_min": sum(c.head_range[0] for c in undecided),
         "head_undecided_max": sum(c.head_range[1] for c in undecided),
         "person_amount": sum(c.person_amount or 0 for c in cases if not c.waived),
-        "provisional": sum(c.provisional for c in cases),
     }
 
 
@@ -76,10 +103,13 @@ def month_summary(archive: Archive, month: Month, as_of: datetime) -> dict:
             "penalties": _penalty_totals([c for c in cases if c.unit == unit.id]),
         })
     whole = company(tallies)
+    due = archive.rules.monthly_report_due(year, number)
     return {
+        "version": SUMMARY_VERSION,
         "month": f"{year}-{number:02d}",
         "as_of": format_time(as_of),
-        "report_due": format_time(archive.rules.monthly_report_due(year, number)),
+        "report_due": format_time(due),
+        "closed": as_of > due,
         "statistics_rule": STATISTICS_RULE,
         "penalty_counting": archive.policy.data["penalties"]["counting"],
         "category_names": CATEGORY_NAMES,

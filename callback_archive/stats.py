@@ -74,6 +74,7 @@ class Tally:
         """done, on time, late, overdue, pending, unreachable and rates of one category."""
         on_time, late = self.count(category, "on-time"), self.count(category, "late")
         done = on_time + late
+        overdue = self.count(category, "overdue")
         sat = {level: self.satisfaction[(category, level)] for level in SATISFACTION}
         reached = sum(sat.values())
         return {
@@ -81,11 +82,12 @@ class Tally:
             "done": done,
             "on_time": on_time,
             "late": late,
-            "overdue": self.count(category, "overdue"),
+            "overdue": overdue,
             "pending": self.count(category, "pending"),
             "unreachable": self.count(category, "unreachable"),
             "not_required": self.count(category, "not-required"),
-            "on_time_rate": round(on_time / done, 4) if done else None,
+            # 按时 / (按时 + 超时 + 逾期未完成): not yet due and unreachable are left out (the report says so).
+            "on_time_rate": round(on_time / (done + overdue), 4) if done + overdue else None,
             **sat,
             "satisfaction_rate": round(sat["satisfied"] / reached, 4) if reached else None,
             "satisfied_or_basic_rate": round((sat["satisfied"] + sat["basic"]) / reached, 4) if reached else None,
