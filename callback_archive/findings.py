@@ -112,6 +112,7 @@ CODES: dict[str, Code] = _codes(
     ("archive-merge-due", "warning", "第十四条", "记录尚未合并，档案建立时限将至或已过"),
     ("record-time-after-landing", "error", "第十一条", "回访（来函）时间晚于记录合并到 main 的时间"),
     ("history-shallow", "warning", "第十一条", "Git 历史不完整，无法确定档案建立时间"),
+    ("seal-broken", "error", "第二十条", "已封存月份的 Git 历史被改写"),
     ("amendment-missing", "error", "第十一条", "修改已合并的记录未登记更正"),
     ("amendment-rewritten", "error", "第十一条", "改写或删除了已有的更正"),
     ("record-deleted", "error", "第十一条", "删除了已合并的记录"),
