@@ -127,7 +127,8 @@ def test_reports_have_a_page_and_a_workbook_per_month(pages: dict) -> None:
         assert f"[下载 Excel 月报（月报-{month}.xlsx）]" in pages[f"reports/{month}/index.md"]
         workbook = pages[f"reports/{month}/月报-{month}.xlsx"]
         assert isinstance(workbook, bytes) and workbook.startswith(b"PK")
-    assert "[2026年11月](2026-11/index.md)" in pages["reports/index.md"]
+    assert "[2026年11月（未结月）](2026-11/index.md)" in pages["reports/index.md"]  # as of 2026-11-26
+    assert "未结月，数字会变" in pages["reports/2026-11/index.md"] and "未结月" not in pages["reports/2026-10/index.md"]
 
 
 def test_dashboard_shows_the_month_the_next_deadline_and_who_has_not_submitted(pages: dict) -> None:
