@@ -134,6 +134,7 @@ def test_reports_have_a_page_and_a_workbook_per_month(pages: dict) -> None:
 def test_dashboard_shows_the_month_the_next_deadline_and_who_has_not_submitted(pages: dict) -> None:
     home = pages["index.md"]
     assert "## 本月概况（2026年11月）" in home and "按时率" in home and "满意率" in home
+    assert "未结月，数字会变。按时率 = 按时 ÷（按时 + 超时 + 逾期未完成）" in home
     assert "下一次上报时限：**2026-12-05 16:00**" in home and "尚未上报：营销部" in home
     assert "## 逾期与即将到期" in home and "**逾期**" in home
     assert home.count("<figure class=\"ca-chart\"") == 2 and 'class="ca-lookup"' in home
