@@ -13,9 +13,10 @@ from datetime import datetime
 from typing import Literal
 
 from .deadlines import Deadline, DeadlineRules
+from .history import Commit
 from .model import Letter, Trigger, Visit
 from .orders import Order
-from .policy import Policy
+from .policy import Policy, audit_settings
 
 State = Literal["on-time", "late", "unreachable", "pending", "overdue"]
 
@@ -49,8 +50,8 @@ class CallbackCase:
         reached = self.reached
         due = self.deadline.due if self.deadline else None
         if reached is not None:
-            late = due is not None and self.deadline.times_callback and reached.visited_at > due
-            return "late" if late else "on-time"
+            # Untimed callbacks done after the statistics cut-off count as late too (第二十条).
+            return "late" if due is not None and reached.visited_at > due else "on-time"
         if self.is_closed_unreachable(policy):
             return "unreachable"
         return "overdue" if due and as_of > due else "pending"
@@ -102,9 +103,45 @@ def build_cases(visits: list[Visit], orders: list[Order], rules: DeadlineRules) 
     return list(cases.values())
 
 
-def letter_state(letter: Letter, deadline: Deadline | None, as_of: datetime) -> str:
+def letter_state(letter: Letter, deadline: Deadline | None, as_of: datetime, archive=None) -> str:
+    """Where a letter stands; with ``archive``, a reply on time whose record reached main late is late (第十六条)."""
     if deadline is None:
         return "not-required"
     if letter.replied_at is not None:
-        return "late" if letter.replied_at > deadline.due else "on-time"
+        if letter.replied_at > deadline.due:
+            return "late"
+        late = archive is not None and archive_landed_late(archive, letter, letter.replied_at, deadline) is not None
+        return "late" if late else "on-time"
     return "overdue" if as_of > deadline.due else "pending"
+
+
+def landing_of(archive, record: Visit | Letter) -> Commit | None:
+    """The commit that brought the record onto main, when the archive has a (complete) Git history."""
+    history = archive.history
+    if history is None or history.shallow:
+        return None
+    return history.landing(record.source.path)
+
+
+def archive_landed_late(archive, record: Visit | Letter, done_at: datetime, deadline: Deadline) -> Commit | None:
+    """The landing commit of a callback or reply done in time whose record reached main after the limit.
+
+    第十四至十六条 require the callback *and* its archive entry within the limit: such a record is late.
+    For an untimed callback the limit is the month's statistics cut-off. Records done before policy.yaml's
+    ``audit.history_since`` were migrated into Git afterwards: they are never judged here.
+    """
+    if done_at > deadline.due or archive.history is None:
+        return None
+    if archive.remember(("audit_settings",), lambda: audit_settings(archive)).exempt(done_at):
+        return None
+    landing = landing_of(archive, record)
+    return landing if landing is not None and landing.time > deadline.due else None
+
+
+def counted_state(archive, case: CallbackCase, as_of: datetime) -> State:
+    """The case's state as the statistics count it: an on-time callback whose record landed late is late."""
+    state = case.state(as_of, archive.policy)
+    if state == "on-time" and case.deadline is not None and archive_landed_late(
+            archive, case.reached, case.reached.visited_at, case.deadline) is not None:
+        return "late"
+    return state

@@ -105,6 +105,7 @@ CODES: dict[str, Code] = _codes(
     ("submission-differs", "warning", "第十九条", "上报数字与档案不一致"),
     ("decision-unknown-case", "error", "第二十四条", "考核决定针对的案例不存在"),
     ("decision-out-of-range", "error", "第二十四条", "考核决定不符合规定"),
+    ("decision-self-judged", "error", "第二十四条", "营销部对自己的案例作出决定而未经公司领导批准"),
     # Audit trail from Git (第十一条; archive entries in time: 第十四、十五、十六条). The moment a record
     # first lands on main is when its archive entry was established; records on main are amended, never rewritten.
     ("callback-landed-late", "warning", "第十四条", "回访按时但档案建立超时"),

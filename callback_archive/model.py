@@ -90,6 +90,7 @@ class Unit:
     head: str
     reporter: str
     parent: str | None = None
+    reports_from: tuple[int, int] | None = None  # first month it reports (第二十七条); None: the policy's start
 
 
 @dataclass(frozen=True, slots=True)
@@ -228,6 +229,7 @@ def build_unit(item: dict[str, Any]) -> Unit:
         head=item["head"],
         reporter=item["reporter"],
         parent=item.get("parent"),
+        reports_from=_year_month(item["reports_from"]) if "reports_from" in item else None,
     )
 
 
@@ -444,7 +446,9 @@ class Decision:
     reason: str
     line: int
     head_amount: int | None = None
-    waive: bool = False
+    waive: bool = False  # the head is spared (amount 0); the unit's fixed amount always stands
+    unit_amount: int | None = None  # never allowed: written only to be refused with the article that fixes it
+    approved_by: tuple[str, str] | None = None  # (name, role) of the company leader who approved it
 
 
 @dataclass
@@ -483,7 +487,9 @@ def build_decisions(source: RecordFile) -> Decisions:
         decided_by=data["decided_by"],
         decided_at=date.fromisoformat(data["decided_at"]),
         items=[
-            Decision(d["case"], d["reason"], source.line_of(f"decisions.{i}"), d.get("head_amount"), d.get("waive", False))
+            Decision(d["case"], d["reason"], source.line_of(f"decisions.{i}"), d.get("head_amount"), d.get("waive", False),
+                     d.get("unit_amount"),
+                     (d["approved_by"]["name"], d["approved_by"]["role"]) if "approved_by" in d else None)
             for i, d in enumerate(data["decisions"])
         ],
         source=source,

@@ -17,7 +17,8 @@ from .labels import label
 TEXT, CODE, ARTICLE, PERSON, COUNT, RATE, AMOUNT, CAUSES = (
     "text", "code", "article", "person", "count", "rate", "amount", "causes")
 
-SUBMISSION_LABELS = {"on-time": "按时上报", "late": "超时上报", "missing": "未上报", "pending": "未到上报时限"}
+SUBMISSION_LABELS = {"on-time": "按时上报", "late": "超时上报", "missing": "未上报", "pending": "未到上报时限",
+                     "not-required": "无需上报"}
 CATEGORY_ARTICLES = {"business": "第十四条", "repair": "第十五条", "letter": "第十六条",
                      "large-customer": "第十七条", "card": "第十七条", "other": None}
 COUNTING_NOTES = {

@@ -8,7 +8,7 @@ from .archive import Archive
 from .cases import STATE_LABELS, letter_state
 from .coverage import plan_progress
 from .labels import label
-from .penalties import PenaltyCase, conduct_referrals, penalty_cases
+from .penalties import PenaltyCase, conduct_referrals, late_arrivals, penalty_cases
 from .stats import CATEGORIES, CATEGORY_NAMES, Month, Tally, company, rollups, unit_tallies
 from .submissions import submission_state, submitted_time
 from .timeutil import format_time
@@ -124,6 +124,8 @@ def month_summary(archive: Archive, month: Month, as_of: datetime) -> dict:
             for o in sorted(whole.opinions, key=lambda o: (o.satisfaction != "dissatisfied", o.unit, o.record))
         ],
         "penalties": [c.as_dict() for c in cases],
+        # Records that arrived this month for cases of months already closed: listed, not fined again.
+        "late_arrivals": [a.as_dict() for a in late_arrivals(archive, as_of) if a.month == month],
         "conduct": [r for r in conduct_referrals(archive) if r["month"] == f"{year}-{number:02d}"],
     }
 

@@ -3,7 +3,9 @@
 The statistics month follows 第二十条 (“以按要求规定的归档时间为准”): a callback or reply
 counts in the month its archive entry was *required* by, i.e. the month of its deadline,
 so that a month's figures are final when they are due on the 5th of the next month.
-Callbacks no article times (large customers, 连心卡, others without an order) count in
+A callback (reply) done in time whose record reached main after the limit counts as late
+(第十四至十六条: the callback *and* its archive entry); an untimed callback done after the
+statistics cut-off counts as late as well. Callbacks no article times (large customers, 连心卡, others without an order) count in
 the month they were made; letters that need no reply, in the month they were received.
 """
 
@@ -14,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from .archive import Archive
-from .cases import letter_state
+from .cases import counted_state, letter_state
 
 # 第十三条's archive categories, in its order; letters are 重点客户函复.
 CATEGORIES = ("business", "repair", "letter", "large-customer", "card", "other")
@@ -140,7 +142,7 @@ def _count_tallies(archive: Archive, as_of: datetime) -> dict[Month, dict[str, T
         if case.deadline is None:
             continue  # no callback required: its visits count below like untimed ones
         in_cases.update(v.id for v in case.attempts)
-        state = case.state(as_of, archive.policy)
+        state = counted_state(archive, case, as_of)
         # Untimed callbacks belong to the month they were archived in (their due date is that month's report).
         month = _month(case.deadline.due if case.deadline.times_callback else case.trigger.archived_at)
         t = tally(month, case.unit)
@@ -162,7 +164,7 @@ def _count_tallies(archive: Archive, as_of: datetime) -> dict[Month, dict[str, T
         deadline = archive.rules.for_letter(letter)
         month = _month(deadline.due) if deadline else _month(letter.received_at)
         t = tally(month, letter.unit)
-        t.states[("letter", letter_state(letter, deadline, as_of))] += 1
+        t.states[("letter", letter_state(letter, deadline, as_of, archive))] += 1
         t.provisional += bool(deadline and deadline.provisional)
     return months
 

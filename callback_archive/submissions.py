@@ -49,9 +49,13 @@ def submitted_time(archive: Archive, submission: Submission) -> datetime:
 
 
 def submission_state(archive: Archive, unit: str, year: int, month: int, as_of: datetime) -> tuple[str, Submission | None]:
-    """on-time, late, missing (due passed, nothing submitted) or pending (not yet due)."""
+    """on-time, late, missing (due passed, nothing submitted), pending (not yet due), or not-required
+    (a month before the unit's ``reports_from`` in records/units.yaml: 第二十七条 does not apply)."""
     due = archive.rules.monthly_report_due(year, month)
     submission = find_submission(archive, unit, year, month)
+    found = archive.units.get(unit)
+    if found is not None and found.reports_from is not None and (year, month) < found.reports_from:
+        return "not-required", submission
     if submission is None:
         return ("missing" if as_of > due else "pending"), None
     return ("late" if submitted_time(archive, submission) > due else "on-time"), submission

@@ -1249,7 +1249,7 @@ SAMPLE_AS_OF = "2026-11-26 09:00"
 
 
 def write_submissions_and_decisions(root: Path) -> None:
-    """Submissions made with the archive's figures at their time, then the October decisions."""
+    """Submissions made with the archive's figures at their time, then the October and November decisions."""
     archive = load_archive(root)
     for month, schedule in SUBMISSIONS.items():
         year, number = (int(x) for x in month.split("-"))
@@ -1265,13 +1265,50 @@ def write_submissions_and_decisions(root: Path) -> None:
         "month": "2026-10", "decided_by": "营销部 周建国", "decided_at": "2026-11-20",
         "decisions": [
             {"case": late.id, "head_amount": 300, "reason": "超时不足一天，首次发生，酌情按 300 元考核主管领导。"},
-            {"case": missing.id, "waive": True, "reason": "经核实客户留存电话为空号，营销系统已补登联系方式，免于考核。"},
+            {"case": missing.id, "waive": True,
+             "reason": "经核实客户留存电话为空号，营销系统已补登联系方式，主管领导免于扣罚（责任部门 1000 元照扣）。"},
         ],
     }
     path = root / "records" / "decisions" / "2026-10.yaml"
     path.parent.mkdir(parents=True, exist_ok=True)
     header = "# 营销部 2026 年 10 月考核决定（第二十四至二十六条“视情节”）。\n"
     path.write_text(header + dump_yaml(decisions), encoding="utf-8", newline="\n")
+    # The marketing department's own case (a late reply) needs a company leader's approval (issue 17).
+    own = next(c for c in penalty_cases(load_archive(root), parse_time(SAMPLE_AS_OF))
+               if c.month == (2026, 11) and c.unit == "marketing" and c.article == "第二十六条")
+    decisions = {
+        "month": "2026-11", "decided_by": "营销部 周建国", "decided_at": "2026-11-25",
+        "decisions": [{"case": own.id, "head_amount": 200, "approved_by": {"name": "高振宇", "role": "分管营销副总经理"},
+                       "reason": "复函超时 2 个工作日，因来函涉及多个单位需会商，按区间下限考核主管领导；责任部门 1000 元照扣。"}],
+    }
+    header = ("# 营销部 2026 年 11 月考核决定（第二十四至二十六条“视情节”）。\n"
+              "# 营销部自己是责任单位的案例，决定须经公司领导批准（approved_by）。\n")
+    (root / "records" / "decisions" / "2026-11.yaml").write_text(header + dump_yaml(decisions), encoding="utf-8", newline="\n")
+
+
+# Written after the submissions, with a fixed id (numbering it with the others would renumber that day's records):
+# an untimed complaint callback tried once and not reached by its month's cut-off, one 第二十五条 case (issue 17).
+CUT_OFF_ATTEMPT = ("records/visits/kefu/2026/09/HF-20260925-0003.yaml", """\
+id: HF-20260925-0003
+category: other
+unit: kefu
+customer:
+  account: "2745885302"
+  name: 马桂芬
+  phone: "13920457316"
+  kind: residential
+  groups: [complaint]
+trigger:
+  order: GD2026091896222
+  kind: complaint
+  archived_at: 2026-09-18T15:05:00+08:00
+method: phone
+visited_at: 2026-09-25 10:20
+visitor: 刘晓梅
+topics: [billing]
+reached: false
+opinion: 电话无人接听，其后未再回访，到 10 月 5 日统计截止仍未联系上。
+""")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -1286,6 +1323,7 @@ def main(argv: list[str] | None = None) -> int:
     coverage.build()
     write_archive(builder, coverage, args.root)
     write_submissions_and_decisions(args.root)
+    (args.root / CUT_OFF_ATTEMPT[0]).write_text(CUT_OFF_ATTEMPT[1], encoding="utf-8", newline="\n")
     print(f"已生成 {len(builder.visits)} 份回访记录、{len(builder.letters)} 份复函记录：{args.root / 'records'}")
     return 0
 

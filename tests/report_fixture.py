@@ -53,10 +53,10 @@ month: "2026-11"
 decided_by: 营销部 周建国
 decided_at: "2026-11-25"
 decisions:
-- case: 26-tanggu-HF-20261122-0001
+- case: tanggu-GD202611200002
   head_amount: 300
   reason: 首次发生，按 300 元考核。
-- case: 26-tanggu-HF-20261123-0001
+- case: tanggu-GD202611200003
   waive: true
   reason: 客户电话为空号，已补登。
 """)

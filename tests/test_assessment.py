@@ -78,8 +78,8 @@ def test_penalty_cases_per_case_with_amounts_and_causes(archive):
     submit_everyone(archive)
     cases = [c for c in penalty_cases(load_archive(archive), t(AS_OF)) if c.month == (2026, 11)]
     assert [(c.id, c.article, c.unit_amount, c.head_range) for c in cases] == [
-        ("26-tanggu-HF-20261112-0001", "第二十六条", 1000, (200, 500)),
-        ("26-xinbei-HF-20261112-0002", "第二十六条", 1000, (200, 500)),
+        ("tanggu-GD2026111000002", "第二十六条", 1000, (200, 500)),
+        ("xinbei-GD2026111000003", "第二十六条", 1000, (200, 500)),
     ]
     assert cases[0].causes[0].file == "records/visits/tanggu/2026/11/HF-20261112-0001.yaml"
     assert cases[0].head_text == "200–500（视情节，待定）"
@@ -110,20 +110,25 @@ def decide(root, items: str):
 def test_decision_within_range_and_waiver(archive):
     three_callbacks(archive)
     submit_everyone(archive)
-    decide(archive, "- {case: 26-tanggu-HF-20261112-0001, head_amount: 300, reason: 首次}\n"
-                    "- {case: 26-xinbei-HF-20261112-0002, waive: true, reason: 系统故障}\n")
+    decide(archive, "- {case: tanggu-GD2026111000002, head_amount: 300, reason: 首次}\n"
+                    "- {case: xinbei-GD2026111000003, waive: true, reason: 系统故障}\n")
     run = run_validate("--root", str(archive), "--as-of", AS_OF, "--format", "json")
     assert [f["code"] for f in run.findings if f["severity"] == "error"] == []
     cases = {c.id: c for c in penalty_cases(load_archive(archive), t(AS_OF))}
-    assert cases["26-tanggu-HF-20261112-0001"].head_text == "300"
-    assert cases["26-xinbei-HF-20261112-0002"].waived and cases["26-xinbei-HF-20261112-0002"].unit_due == 0
-    assert "系统故障（营销部 周建国，2026-12-08）" == cases["26-xinbei-HF-20261112-0002"].decision
+    assert cases["tanggu-GD2026111000002"].head_text == "300"
+    waived = cases["xinbei-GD2026111000003"]
+    # A waiver spares the head only: the unit's 1,000 yuan is fixed by 第二十六条 (issue 17).
+    assert waived.waived and waived.unit_due == 1000 and waived.as_dict()["unit_amount"] == 1000
+    assert waived.as_dict()["head_amount"] == 0 and waived.head_text == "0（免于扣罚）"
+    assert "系统故障（营销部 周建国，2026-12-08）" == waived.decision
+    totals = month_summary(load_archive(archive), (2026, 11), t(AS_OF))["company"]["penalties"]
+    assert totals["unit_amount"] == 2000 and totals["head_decided"] == 300
 
 
 @pytest.mark.parametrize("item, code, words", [
-    ("- {case: 26-tanggu-HF-20261112-0001, head_amount: 600, reason: 严重}\n", "decision-out-of-range", "200–500"),
-    ("- {case: 26-tanggu-HF-20261112-0001, head_amount: 300, waive: true, reason: 矛盾}\n", "decision-out-of-range", "二者选一"),
-    ("- {case: 26-tanggu-GD0000, head_amount: 300, reason: 无此案例}\n", "decision-unknown-case", "没有编号为"),
+    ("- {case: tanggu-GD2026111000002, head_amount: 600, reason: 严重}\n", "decision-out-of-range", "200–500"),
+    ("- {case: tanggu-GD2026111000002, head_amount: 300, waive: true, reason: 矛盾}\n", "decision-out-of-range", "二者选一"),
+    ("- {case: tanggu-GD0000, head_amount: 300, reason: 无此案例}\n", "decision-unknown-case", "没有编号为"),
 ])
 def test_bad_decisions_are_errors(archive, item, code, words):
     three_callbacks(archive)
@@ -133,7 +138,7 @@ def test_bad_decisions_are_errors(archive, item, code, words):
     assert run.status == 1
     [error] = [f for f in run.findings if f["severity"] == "error"]
     assert error["code"] == code and words in error["message"] and error["line"] == 5
-    case = {c.id: c for c in penalty_cases(load_archive(archive), t(AS_OF))}["26-tanggu-HF-20261112-0001"]
+    case = {c.id: c for c in penalty_cases(load_archive(archive), t(AS_OF))}["tanggu-GD2026111000002"]
     assert case.head_amount is None and not case.waived  # a bad decision changes nothing
 
 
@@ -146,8 +151,8 @@ def test_submission_at_1600_sharp_is_on_time_one_minute_later_is_late(archive, w
     late_findings = [f for f in run.findings if f["code"] == "submission-late"]
     assert bool(late_findings) == late
     ids = [c.id for c in penalty_cases(load_archive(archive), t(AS_OF)) if c.article == "第二十七条"]
-    assert ("27-tanggu" in ids) == late
-    assert {"27-marketing", "27-xinbei"} <= set(ids)  # they never submitted
+    assert ("tanggu-report-2026-11" in ids) == late
+    assert {"marketing-report-2026-11", "xinbei-report-2026-11"} <= set(ids)  # they never submitted
 
 
 def test_submission_due_on_a_holiday_is_not_postponed(archive):

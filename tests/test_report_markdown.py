@@ -115,13 +115,13 @@ def test_tables_show_units_by_name_with_rollup_and_company(page, summary):
 
 
 def test_penalties_with_causes_range_decision_and_counting_note(page, summary):
-    undecided = page.row("26-tanggu-HF-20261121-0001")
+    undecided = page.row("tanggu-GD202611200001")
     assert undecided[1] == "第二十六条" and undecided[7] == "200–500（视情节，待定）"
     assert undecided[6] == "赵*刚"  # the head named beside the amount (masked on the page)
     assert "records/visits/tanggu/2026/11/HF-20261121-0001.yaml" in undecided[4]
-    assert page.row("26-tanggu-HF-20261122-0001")[7] == "300"
-    assert page.row("26-tanggu-HF-20261123-0001")[7] == "免于考核"
-    assert page.row("合计（不含暂定案例）")[5] == "2,000"
+    assert page.row("tanggu-GD202611200002")[7] == "300"
+    assert page.row("tanggu-GD202611200003")[7] == "免于考核"
+    assert page.row("合计（不含暂定案例）")[5] == "3,000"  # a waiver spares the head, never the unit
     assert "考核计数口径：按案例" in "".join(page.text)
     assert ("code", {}) in page.tags
     assert "按月" in render_month({**summary, "penalty_counting": "per-month"})
@@ -183,7 +183,7 @@ def test_a_provisional_case_stays_out_of_the_totals(archive):
     add_visit(archive, "HF-20280120-0001", category="business", kind="new-install", order="GD2027123000001",
               archived="2027-12-30T10:00:00+08:00", visited="2028-01-20 10:00")
     summary = month_summary(load_archive(archive), (2028, 1), parse_time("2028-02-10T09:00"))
-    case = next(c for c in summary["penalties"] if c["id"].startswith("26-tanggu-"))
+    case = next(c for c in summary["penalties"] if c["unit"] == "tanggu")
     assert case["provisional"] and case["unit_amount"] == 1000
     totals = summary["company"]["penalties"]
     assert totals["cases"] == 0 and totals["unit_amount"] == 0 and totals["provisional"] == 1

@@ -69,11 +69,11 @@ def test_summary_rows_show_names_stations_rollup_and_company(workbook, summary):
     assert company[SUMMARY_HEADERS.index("超时")].value == totals["late"] == 3
     rate = company[SUMMARY_HEADERS.index("按时率")]
     assert rate.value == pytest.approx(0.4) and rate.number_format == "0.00%"  # 2 ÷ (2 + 3 + 0 overdue)
-    assert company[SUMMARY_HEADERS.index("考核金额")].value == 2000
+    assert company[SUMMARY_HEADERS.index("考核金额")].value == 3000
     assert rows["塘沽供电分公司"][SUMMARY_HEADERS.index("上报状态")].value == "未到上报时限"
     rollup = rows["塘沽供电分公司（含下属供电所）"]
     assert rollup[SUMMARY_HEADERS.index("有时限应回访")].value == 4  # the branch's 3 and the station's 1
-    assert rollup[SUMMARY_HEADERS.index("考核金额")].value == 2000
+    assert rollup[SUMMARY_HEADERS.index("考核金额")].value == 3000
 
 
 def test_column_widths_follow_content_and_are_capped(workbook):
@@ -102,18 +102,18 @@ def test_penalties_sheet_one_row_per_case_with_range_decision_and_waiver(workboo
     assert any("按案例" in str(ws.cell(r, 1).value) for r in range(1, header_row(ws)))
     rows = rows_by_first_cell(ws)
     head = PENALTY_HEADERS.index("主管领导金额")
-    undecided, decided, waived = (rows[f"26-tanggu-HF-202611{d}-0001"] for d in (21, 22, 23))
+    undecided, decided, waived = (rows[f"tanggu-GD20261120000{n}"] for n in (1, 2, 3))
     assert undecided[head].value == "200–500（视情节，待定）"
     assert decided[head].value == 300 and decided[head].number_format == "#,##0"
-    assert waived[head].value == "免于考核" and waived[PENALTY_HEADERS.index("部门金额")].value == 0
+    assert waived[head].value == "免于考核" and waived[PENALTY_HEADERS.index("部门金额")].value == 1000
     assert "按 300 元考核" in decided[PENALTY_HEADERS.index("决定")].value
     assert undecided[1].value == "第二十六条" and undecided[2].value == "塘沽供电分公司"
     cause = undecided[PENALTY_HEADERS.index("原因（记录/文件）")].value
     assert "records/visits/tanggu/2026/11/HF-20261121-0001.yaml" in cause
     total = rows["合计（不含暂定案例）"]
-    assert total[PENALTY_HEADERS.index("部门金额")].value == summary["company"]["penalties"]["unit_amount"] == 2000
+    assert total[PENALTY_HEADERS.index("部门金额")].value == summary["company"]["penalties"]["unit_amount"] == 3000
     assert "200–500" in total[head].value and total[0].font.b
-    assert len([name for name in rows if name[:2].isdigit()]) == len(summary["penalties"])
+    assert {c["id"] for c in summary["penalties"]} <= set(rows)
     assert "本月没有暂定考核案例。" in rows
     assert undecided[PENALTY_HEADERS.index("主管领导")].value == "赵志刚"
 
@@ -160,5 +160,5 @@ def test_sample_archive_october(tmp_path):
     assert company[SUMMARY_HEADERS.index("按时")].value == summary["company"]["timed"]["on_time"]
     assert company[SUMMARY_HEADERS.index("满意率")].number_format == "0.00%"
     penalties = rows_by_first_cell(wb["考核"])
-    assert len([name for name in penalties if name[:2].isdigit()]) == len(summary["penalties"])
+    assert {c["id"] for c in summary["penalties"] if not c["provisional"]} <= set(penalties)
     assert len(rows_by_first_cell(wb["客户意见"])) == len(summary["opinions"])

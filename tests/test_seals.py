@@ -68,7 +68,7 @@ def test_a_closed_month_is_sealed_once_with_its_totals_and_cases(archive, sealer
     message = repo.git("tag", "-l", "--format=%(contents)", "archive/2026-11")
     assert message.startswith("2026-11 客户回访月报封存（第二十条")
     data = json.loads(message[message.index("{"):])
-    assert data["month"] == "2026-11" and data["cases"] == ["26-tanggu-HF-20261126-0002"]
+    assert data["month"] == "2026-11" and data["cases"] == ["tanggu-GD2026112500124"]
     assert data["timed"]["late"] == 1 and data["timed"]["on_time"] == 1
     assert repo.git("rev-parse", "archive/2026-11^{commit}") == repo.head()
     first = tag_object(archive, "archive/2026-11")

@@ -20,9 +20,12 @@ def test_sample_archive_validates_with_its_known_late_cases():
     assert run.status == 0
     counts = Counter(f["code"] for f in run.findings)
     assert counts == {
-        "callback-late": 13, "callback-overdue": 1, "letter-late": 2, "calendar-year-missing": 1,
-        "order-missing-callback": 3, "large-customer-plan-overdue": 1, "card-round-below-ratio": 1,
-        "sample-below-ratio": 1, "submission-late": 2, "submission-missing": 1, "submission-differs": 2,
+        # One callback-late is an untimed complaint callback done after its month's cut-off (第二十五条, issue 17),
+        # which also makes chadian's September submission differ from the archive; one callback-overdue is an
+        # untimed complaint tried but not reached by the cut-off (第二十五条).
+        "callback-late": 14, "callback-overdue": 2, "letter-late": 2, "calendar-year-missing": 1,
+        "order-missing-callback": 2, "large-customer-plan-overdue": 1, "card-round-below-ratio": 1,
+        "sample-below-ratio": 1, "submission-late": 2, "submission-missing": 1, "submission-differs": 3,
     }
     assert json.loads(run.stdout)["summary"]["errors"] == 0
 

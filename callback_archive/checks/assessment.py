@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..findings import Finding, finding
-from ..penalties import decision_problem, penalty_cases
+from ..penalties import decision_problem, penalty_cases, self_judged
 from ..submissions import archive_figures, differences, months_due, submission_state, submitted_time
 from ..timeutil import format_time
 
@@ -53,7 +53,8 @@ def check_submissions(archive, context) -> list[Finding]:
 
 
 def check_decisions(archive, context) -> list[Finding]:
-    """A decision must name an existing case of its month and stay within the range (第二十五、二十六条)."""
+    """A decision must name an existing case of its month, decide only the head's amount of a 第二十五/二十六条 case
+    (0 or within the range), and, for a case of the deciding department itself, carry a company leader's approval."""
     if archive.policy is None or not archive.decisions:
         return []
     cases = {(c.month, c.id): c for c in penalty_cases(archive, context.as_of)}
@@ -72,5 +73,11 @@ def check_decisions(archive, context) -> list[Finding]:
                 continue
             problem = decision_problem(case, item)
             if problem:
-                found.append(finding("decision-out-of-range", source.path, item.line, f"案例 {item.case}：{problem}"))
+                found.append(finding("decision-out-of-range", source.path, item.line, f"案例 {item.case}：{problem}",
+                                     article=case.article))
+            elif self_judged(archive, case, item):
+                found.append(finding("decision-self-judged", source.path, item.line,
+                                     f"案例 {item.case} 的责任单位是作出决定的{archive.units[case.unit].name}本身："
+                                     "自己的案例不能自己决定，请由公司领导批准，并在该条决定中填写 "
+                                     "approved_by: {name: 姓名, role: 职务}。"))
     return found

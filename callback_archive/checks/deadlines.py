@@ -74,13 +74,26 @@ def check_callback_deadlines(archive, context) -> Iterable[Finding]:
             continue  # an order with no visit at all is the coverage check's (第二十五条)
         state = case.state(context.as_of, archive.policy)
         note = deadline.provisional_note()
-        if state == "late":
+        if state == "late" and not deadline.times_callback:
+            visit = case.reached
+            yield finding("callback-late", visit.source.path, visit.source.line_of("visited_at"),
+                          f"工单 {case.order} 的回访于 {format_time(visit.visited_at)} 完成，晚于统计截止 {deadline.due_text}"
+                          f"（{deadline.rule}）：统计中计为超时；截止时仍未建立"
+                          f"回访档案，按第二十五条考核（不按第二十六条），已形成的考核案例不因此改变。记录照常归档。{note}",
+                          record=visit.id, article="第二十五条")
+        elif state == "late":
             visit = case.reached
             tried = f"此前有 {len(case.failed)} 次未联系上的尝试，可作考核“视情节”的依据。" if case.failed else ""
             yield finding("callback-late", visit.source.path, visit.source.line_of("visited_at"),
                           f"工单 {case.order} 的回访于 {format_time(visit.visited_at)} 完成，时限为 {deadline.due_text}"
                           f"（{deadline.rule}），{_lateness(deadline, visit.visited_at, archive)}。记录照常归档，"
                           f"未按时完成回访按第二十六条考核。{tried}{note}", record=visit.id, article=deadline.article)
+        elif state == "overdue" and not deadline.times_callback:
+            last = case.attempts[-1]
+            yield finding("callback-overdue", last.source.path, last.source.line_of("reached"),
+                          f"工单 {case.order} 到统计截止 {deadline.due_text}（{deadline.rule}）仍未联系上客户"
+                          f"（已尝试 {len(case.failed)} 次）：未建立回访档案，按第二十五条考核（不按第二十六条），"
+                          f"之后再回访也不改变这个案例，但仍请尽快回访并登记。{note}", record=last.id, article="第二十五条")
         elif state == "overdue":
             last = case.attempts[-1]
             days = "、".join(sorted({f"{v.visited_at:%m-%d}" for v in case.failed}))

@@ -2,7 +2,8 @@
 
 A record lands when the first commit of main's first-parent history brings it in
 (see history.py). A callback done in time whose record landed after the deadline
-is late all the same ("回访按时但档案建立超时"): a warning, like every lateness.
+is late all the same ("回访按时但档案建立超时"): a warning here, like every lateness,
+and a 第二十六条 case in penalties.py (第二十五条 for an untimed callback).
 A record not on main yet is judged by its own times; when its deadline is near or
 past, the validator says by when it must be merged. Records whose callback came
 before policy.yaml's ``audit.history_since`` were migrated into Git afterwards
@@ -121,11 +122,13 @@ def _lateness(deadline: Deadline, moment: datetime, archive) -> str:
 def _landed_late(item: TimelyRecord, landing: Commit, archive) -> Finding:
     source = item.record.source
     code = "callback-landed-late" if isinstance(item.record, Visit) else "letter-landed-late"
+    # An untimed callback has only the statistics cut-off: missing from the archive then is 第二十五条, never 第二十六条.
+    article = "第二十六条" if item.deadline.times_callback else "第二十五条"
     return finding(code, source.path, source.line_of(item.field),
                    f"回访按时但档案建立超时：{item.what}于 {format_time(item.done_at)} 按时完成，但记录 "
                    f"{format_time(landing.time)} 才合并到 main（{landing_words(landing)}），档案建立时限为 "
                    f"{item.deadline.due_text}（{item.deadline.rule}，回访和档案建立都须在时限内），超时 "
-                   f"{_lateness(item.deadline, landing.time, archive)}。记录照常归档，按第二十六条考核；"
+                   f"{_lateness(item.deadline, landing.time, archive)}。记录照常归档，统计中计为超时，按{article}考核；"
                    f"今后请在回访当天登记并尽快合并。{item.deadline.provisional_note()}",
                    record=item.record.id, article=item.deadline.article)
 

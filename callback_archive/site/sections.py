@@ -231,7 +231,10 @@ def penalties_pages(site: SiteData) -> dict[str, str]:
     summaries = [site.summaries[m] for m in sorted(site.summaries, reverse=True)]
     lines = [front_matter(wide=True) + "# 考核", "", link_articles(escape_text(
         "未建立健全回访档案（第二十五条）、未在时限内完成回访（第二十六条）、未按时上报（第二十七条）的考核案例，每个案例列出原因"
-        "（记录、工单或上报文件）。主管领导金额“视情节”的，营销部决定前按区间显示。"), rel(index, "rules.md"))]
+        "（记录、工单或上报文件）。主管领导金额“视情节”的，营销部决定前按区间显示；决定只确定主管领导的金额（0 元或区间内），"
+        "责任部门金额和第二十七条的金额是固定的。案例编号由责任单位和触发事项（工单、来函、客户和年份、上报月份）组成，不随条款改变；"
+        "统计截止（次月 5 日 16:00，第二十条）一过，该月的案例、条款和金额不再改变，之后到达的记录在到达的月份列为迟到记录，不重复考核。"),
+        rel(index, "rules.md")) + f"详见[执行口径]({rel(index, 'interpretation.md')}#stable-cases)。"]
     if not summaries:
         return {index: "\n".join(lines + ["", "还没有考核案例。"]) + "\n"}
     lines += ["", link_articles(escape_text(counting_note(summaries[0])), rel(index, "rules.md")), "",
