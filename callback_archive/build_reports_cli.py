@@ -12,7 +12,9 @@ from .cli import ChineseArgumentParser, UsageError, add_root_and_as_of, parse_mo
 from .report_markdown import render_index, render_month
 from .report_xlsx import write_workbook
 from .reports import month_summary, months_present
+from .safefile import write_atomic
 from .submissions import write_submission
+from .summary_model import read_summary, summary_problems
 
 
 def build_parser() -> ChineseArgumentParser:
@@ -96,24 +98,33 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     out = args.out if args.out.is_absolute() else root / args.out
     summaries = []
-    for year, number in months:
-        summary = month_summary(archive, (year, number), as_of)
-        folder = out / f"{year}-{number:02d}"
-        folder.mkdir(parents=True, exist_ok=True)
-        (folder / "summary.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-        xlsx_name = f"月报-{year}-{number:02d}.xlsx"
-        write_workbook(summary, folder / xlsx_name)
-        (folder / "index.md").write_text(render_month(summary, xlsx_name=xlsx_name), encoding="utf-8")
-        summaries.append(summary)
-        totals = summary["company"]["totals"]
-        print(f"{year}-{number:02d}：应回访 {totals['total']}，按时 {totals['on_time']}，超时 {totals['late']}，"
-              f"逾期 {totals['overdue']}，考核案例 {summary['company']['penalties']['cases']} 个 → {folder}")
-    if not month:
-        (out / "index.md").write_text(render_index(summaries), encoding="utf-8")
-    if args.seal:
-        try:
+    try:
+        for year, number in months:
+            data = month_summary(archive, (year, number), as_of)
+            problems = summary_problems(data)
+            if problems:  # a defect of this program, never of the records: nothing is written
+                print("build_reports.py：内部错误：" + "；".join(problems[:3]), file=sys.stderr)
+                return 1
+            summary = read_summary(data)
+            folder = out / summary.month
+            folder.mkdir(parents=True, exist_ok=True)
+            write_atomic(folder / "summary.json", json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+            xlsx_name = f"月报-{summary.month}.xlsx"
+            write_workbook(summary, folder / xlsx_name)
+            write_atomic(folder / "index.md", render_month(summary, xlsx_name=xlsx_name))
+            summaries.append(data)
+            timed, penalties = summary.company.timed, summary.company.penalties
+            print(f"{summary.month}：有时限应回访 {timed.total}，按时 {timed.on_time}，超时 {timed.late}，逾期 {timed.overdue}，"
+                  f"考核案例 {penalties.cases} 个，暂定案例 {penalties.provisional} 个（不计入合计）"
+                  f"{'' if summary.closed else '，未结月，数字会变'} → {folder}")
+        if not month:
+            write_atomic(out / "index.md", render_index(summaries))
+        if args.seal:
             seal_months(root, history, summaries)
-        except (UsageError, GitUnavailable) as exc:
-            print(f"build_reports.py：错误：{exc}", file=sys.stderr)
-            return 2
+    except (UsageError, GitUnavailable) as exc:
+        print(f"build_reports.py：错误：{exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"build_reports.py：错误：无法写入 {exc.filename or out}：{exc.strerror or exc}", file=sys.stderr)
+        return 2
     return 0

@@ -28,6 +28,7 @@ from .report_layout import (
     large_customers_table, letters_table, month_text, opinions_table, penalties_table, report_title, unit_table,
     PROVISIONAL_NOTE, RATE_DEFINITIONS, open_month_note,
 )
+from .summary_model import Summary, read_summary
 from .timeutil import parse_time
 
 MIN_WIDTH, MAX_WIDTH = 6, 50
@@ -138,21 +139,21 @@ class _Sheet:
         self.ws.sheet_properties.pageSetUpPr.fitToPage = True
 
 
-def _as_of_line(summary: dict) -> str:
-    return f"统计截至：{summary['as_of']}"
+def _as_of_line(summary: Summary) -> str:
+    return f"统计截至：{summary.as_of}"
 
 
-def _due_line(summary: dict) -> str:
-    return f"上报时限：{summary['report_due']}（第二十条：每月5日16:00前，节假日不顺延）"
+def _due_line(summary: Summary) -> str:
+    return f"上报时限：{summary.report_due}（第二十条：每月5日16:00前，节假日不顺延）"
 
 
-def _summary_sheet(ws: Worksheet, summary: dict) -> None:
+def _summary_sheet(ws: Worksheet, summary: Summary) -> None:
     table = unit_table(summary)
     sheet = _Sheet(ws, len(table.columns))
     sheet.title(report_title(summary))
     sheet.note(_as_of_line(summary))
     sheet.note(_due_line(summary))
-    sheet.note(f"统计口径：{summary['statistics_rule']}")
+    sheet.note(f"统计口径：{summary.statistics_rule}")
     if open_month_note(summary):
         sheet.note(open_month_note(summary), bold=True)
     sheet.skip()
@@ -162,25 +163,25 @@ def _summary_sheet(ws: Worksheet, summary: dict) -> None:
     sheet.note("考核金额为扣罚责任部门的金额（第二十五至二十七条）；主管领导、责任人的金额见“考核”表。")
     for text in (*RATE_DEFINITIONS, PROVISIONAL_NOTE):
         sheet.note(text)
-    provisional = summary["company"]["provisional"]
+    provisional = summary.company.provisional
     if provisional:
         sheet.note(f"有 {provisional} 项的时限按暂定的工作日（周一至周五）计算，日历公布后可能变化。")
     sheet.finish(frozen_columns=1)
 
 
 # The list under a category's per-unit table: its heading and how to build it.
-_DETAILS: dict[str, tuple[str, Callable[[dict], Table]]] = {
+_DETAILS: dict[str, tuple[str, Callable[[Summary], Table]]] = {
     "letter": ("来函明细（第十六条：投诉5个工作日、举报10个工作日内复函；来函及回函原件单独存档一年）", letters_table),
     "large-customer": ("大电力客户走访座谈计划进度（第十七条；含以前月份逾期未完成的）", large_customers_table),
     "card": ("连心卡发放回收（第十七条：非居民客户的10%、居民客户的1%，全过程一个月内完成）", card_rounds_table),
 }
 
 
-def _category_sheet(ws: Worksheet, summary: dict, category: str) -> None:
-    name = summary["category_names"][category]
+def _category_sheet(ws: Worksheet, summary: Summary, category: str) -> None:
+    name = summary.category_names[category]
     table = category_table(summary, category)
     sheet = _Sheet(ws, len(table.columns))
-    sheet.title(f"{name}（{month_text(summary)}）")
+    sheet.title(f"{name}（{month_text(summary.month)}）")
     sheet.note(f"{_as_of_line(summary)}　{_due_line(summary)}")
     sheet.skip()
     sheet.table(table)
@@ -195,23 +196,23 @@ def _category_sheet(ws: Worksheet, summary: dict, category: str) -> None:
     sheet.finish(frozen_columns=1)
 
 
-def _opinions_sheet(ws: Worksheet, summary: dict) -> None:
+def _opinions_sheet(ws: Worksheet, summary: Summary) -> None:
     table = opinions_table(summary)
-    dissatisfied = sum(o["satisfaction"] == "dissatisfied" for o in summary["opinions"])
+    dissatisfied = sum(o.satisfaction == "dissatisfied" for o in summary.opinions)
     sheet = _Sheet(ws, len(table.columns))
-    sheet.title(f"客户意见及整改（{month_text(summary)}，第二十一至二十三条）")
+    sheet.title(f"客户意见及整改（{month_text(summary.month)}，第二十一至二十三条）")
     sheet.note(f"共 {len(table.rows)} 条，其中不满意 {dissatisfied} 条，排在前面。")
     sheet.skip()
     sheet.table(table)
     sheet.finish()
 
 
-def _penalties_sheet(ws: Worksheet, summary: dict) -> None:
+def _penalties_sheet(ws: Worksheet, summary: Summary) -> None:
     table = penalties_table(summary)
     sheet = _Sheet(ws, len(table.columns))
-    sheet.title(f"客户回访考核（{month_text(summary)}，第二十四至二十七条）")
+    sheet.title(f"客户回访考核（{month_text(summary.month)}，第二十四至二十七条）")
     sheet.note(counting_note(summary))
-    sheet.note(f"主管领导金额“视情节”的，营销部决定前按区间显示，决定写在 records/decisions/{summary['month']}.yaml。")
+    sheet.note(f"主管领导金额“视情节”的，营销部决定前按区间显示，决定写在 records/decisions/{summary.month}.yaml。")
     if open_month_note(summary):
         sheet.note(open_month_note(summary), bold=True)
     sheet.skip()
@@ -228,10 +229,10 @@ def _penalties_sheet(ws: Worksheet, summary: dict) -> None:
     sheet.finish()
 
 
-def _conduct_sheet(ws: Worksheet, summary: dict) -> None:
+def _conduct_sheet(ws: Worksheet, summary: Summary) -> None:
     table = conduct_table(summary)
     sheet = _Sheet(ws, len(table.columns))
-    sheet.title(f"文明服务投诉移交（{month_text(summary)}，第二十八条）")
+    sheet.title(f"文明服务投诉移交（{month_text(summary.month)}，第二十八条）")
     sheet.note("按《关于印发滨海供电公司行风、优质服务考核管理办法(试行)等制度的通知》（津电滨监察[2007]3号）"
                "的相关规定考核，本表不计算金额。")
     sheet.skip()
@@ -239,9 +240,9 @@ def _conduct_sheet(ws: Worksheet, summary: dict) -> None:
     sheet.finish()
 
 
-def _save(wb: Workbook, path: Path, summary: dict) -> None:
+def _save(wb: Workbook, path: Path, summary: Summary) -> None:
     """Save with the report's as-of time as the document and zip entry times, so that builds are byte-identical."""
-    moment = parse_time(summary["as_of"])
+    moment = parse_time(summary.as_of)
     wb.properties.created = wb.properties.modified = moment.astimezone(timezone.utc).replace(tzinfo=None)
     buffer = io.BytesIO()
     ExcelWriter(wb, ZipFile(buffer, "w", ZIP_DEFLATED)).save()
@@ -251,17 +252,18 @@ def _save(wb: Workbook, path: Path, summary: dict) -> None:
             target.writestr(ZipInfo(info.filename, date_time=stamp), source.read(info.filename), ZIP_DEFLATED)
 
 
-def write_workbook(summary: dict, path: Path) -> None:
+def write_workbook(data: Summary | dict, path: Path) -> None:
     """Write the month's report (``reports.month_summary``) as an .xlsx file."""
+    summary = read_summary(data)
     wb = Workbook()
     wb.properties.title = report_title(summary)
     wb.properties.creator = "滨海供电公司营销部"
     _summary_sheet(wb.active, summary)
     wb.active.title = "汇总"
-    for category, name in summary["category_names"].items():
+    for category, name in summary.category_names.items():
         _category_sheet(wb.create_sheet(name), summary, category)
     _opinions_sheet(wb.create_sheet("客户意见"), summary)
     _penalties_sheet(wb.create_sheet("考核"), summary)
-    if summary["conduct"]:
+    if summary.conduct:
         _conduct_sheet(wb.create_sheet("第二十八条移交"), summary)
     _save(wb, Path(path), summary)

@@ -11,6 +11,7 @@ from .labels import label
 from .penalties import PenaltyCase, conduct_referrals, late_arrivals, penalty_cases
 from .stats import CATEGORIES, CATEGORY_NAMES, Month, Tally, company, rollups, unit_tallies
 from .submissions import submission_state, submitted_time
+from .summary_model import summary_version
 from .timeutil import format_time
 
 STATISTICS_RULE = (
@@ -20,8 +21,6 @@ STATISTICS_RULE = (
 )
 
 
-# summary.json's format (schemas/summary.schema.json); raised when a key changes meaning or goes away.
-SUMMARY_VERSION = 2
 # 第十四至十六条 set a time limit; "other" callbacks have none; 第十七条's large customers and 连心卡 are planned.
 TIMED_CATEGORIES = ("business", "repair", "letter")
 UNTIMED_CATEGORIES = ("other",)
@@ -105,7 +104,7 @@ def month_summary(archive: Archive, month: Month, as_of: datetime) -> dict:
     whole = company(tallies)
     due = archive.rules.monthly_report_due(year, number)
     return {
-        "version": SUMMARY_VERSION,
+        "version": summary_version(),  # schemas/summary.schema.json's; raised when a key changes meaning
         "month": f"{year}-{number:02d}",
         "as_of": format_time(as_of),
         "report_due": format_time(due),

@@ -8,6 +8,7 @@ from ..duelist import due_items
 from ..report_markdown import escape_text, link_articles
 from ..report_layout import OPEN_MONTH_NOTE, RATE_DEFINITIONS, SUBMISSION_LABELS
 from ..stats import CATEGORY_NAMES
+from ..summary_model import Summary
 from ..submissions import months_due
 from ..timeutil import format_time
 from .charts import count_chart, rate_chart
@@ -33,17 +34,17 @@ def unit_series(site: SiteData, key: str, group: str = "totals") -> dict[str, li
     summaries = [site.summaries[m] for m in sorted(site.summaries)]
     series: dict[str, list[float | None]] = {}
     for unit in site.archive.units.values():
-        line = [next(u for u in s["units"] if u["id"] == unit.id)["own"][group][key] for s in summaries]
+        line = [getattr(getattr(next(u for u in s.units if u.id == unit.id).own, group), key) for s in summaries]
         if any(v is not None for v in line):
             series[unit.name] = line
-    series["全公司"] = [s["company"][group][key] for s in summaries]
+    series["全公司"] = [getattr(getattr(s.company, group), key) for s in summaries]
     return series
 
 
 def category_series(site: SiteData) -> dict[str, list[int]]:
     """Completed callbacks (and replies) per archive category (第十三条), company-wide, per month."""
     summaries = [site.summaries[m] for m in sorted(site.summaries)]
-    return {name: [s["company"]["categories"][c]["done"] for s in summaries] for c, name in CATEGORY_NAMES.items()}
+    return {name: [s.company.categories[c].done for s in summaries] for c, name in CATEGORY_NAMES.items()}
 
 
 def charts_page(site: SiteData) -> str:
@@ -62,11 +63,11 @@ def charts_page(site: SiteData) -> str:
     ]) + "\n"
 
 
-def _kpis(summary: dict) -> str:
-    totals, timed = summary["company"]["totals"], summary["company"]["timed"]
-    cards = [("有时限应回访（含应复函）", timed["total"]), ("已完成", timed["done"]),
-             ("按时率", _percent(timed["on_time_rate"])), ("满意率", _percent(totals["satisfaction_rate"])),
-             ("逾期/缺失", timed["overdue"]), ("待回访（未到时限）", timed["pending"]), ("不满意", totals["dissatisfied"])]
+def _kpis(summary: Summary) -> str:
+    totals, timed = summary.company.totals, summary.company.timed
+    cards = [("有时限应回访（含应复函）", timed.total), ("已完成", timed.done),
+             ("按时率", _percent(timed.on_time_rate)), ("满意率", _percent(totals.satisfaction_rate)),
+             ("逾期/缺失", timed.overdue), ("待回访（未到时限）", timed.pending), ("不满意", totals.dissatisfied)]
     items = "".join(f'<div class="ca-kpi"><span class="ca-kpi-value">{h(value)}</span>'
                     f'<span class="ca-kpi-name">{h(name)}</span></div>' for name, value in cards)
     return f'<div class="ca-kpis">{items}</div>\n'
@@ -86,16 +87,16 @@ def _submissions(site: SiteData, page: str) -> list[str]:
     if summary is None:
         lines.append(f"{month_words(key)}还没有需要统计的记录。")
     else:
-        waiting = [u for u in summary["units"] if u["submission"]["state"] in ("pending", "missing")]
-        done = [u for u in summary["units"] if u not in waiting]
-        lines.append("尚未上报：" + ("、".join(escape_text(u["name"]) for u in waiting) if waiting else "无，全部已上报。")
+        waiting = [u for u in summary.units if u.submission.state in ("pending", "missing")]
+        done = [u for u in summary.units if u not in waiting]
+        lines.append("尚未上报：" + ("、".join(escape_text(u.name) for u in waiting) if waiting else "无，全部已上报。")
                      + (f"（已上报 {len(done)} 个单位）" if done else ""))
         if waiting:
             lines += ["", "| 单位 | 统计上报责任人 | 状态 |", "| --- | --- | --- |"]
-            lines += [f"| {escape_text(u['name'])} | {escape_text(u['reporter'])} | "
-                      f"{SUBMISSION_LABELS.get(u['submission']['state'], u['submission']['state'])} |" for u in waiting]
-    late = [(m, u["name"]) for m in months_due(site.archive, site.as_of) if m != target and m in site.summaries
-            for u in site.summaries[m]["units"] if u["submission"]["state"] == "missing"]
+            lines += [f"| {escape_text(u.name)} | {escape_text(u.reporter)} | "
+                      f"{SUBMISSION_LABELS.get(u.submission.state, u.submission.state)} |" for u in waiting]
+    late = [(m, u.name) for m in months_due(site.archive, site.as_of) if m != target and m in site.summaries
+            for u in site.summaries[m].units if u.submission.state == "missing"]
     if late:
         lines += ["", f"逾期未上报（{article_link('第二十七条', page)}）："
                   + "；".join(f"{month_words(f'{y}-{m:02d}')} {escape_text(name)}" for (y, m), name in late)]
@@ -138,7 +139,7 @@ def dashboard(site: SiteData) -> str:
     else:
         key = f"{shown[0]}-{shown[1]:02d}"
         title = "本月概况" if shown == current else "最近一个月"
-        unclosed = "" if site.summaries[shown]["closed"] else f"{OPEN_MONTH_NOTE}。"
+        unclosed = "" if site.summaries[shown].closed else f"{OPEN_MONTH_NOTE}。"
         lines += [f"## {title}（{month_words(key)}）", "", _kpis(site.summaries[shown]),
                   escape_text(unclosed + RATE_DEFINITIONS[0]), "",
                   f"[{month_words(key)}月报]({rel(page, f'reports/{key}/index.md')}) · "
