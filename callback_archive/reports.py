@@ -104,7 +104,7 @@ def month_summary(archive: Archive, month: Month, as_of: datetime) -> dict:
     whole = company(tallies)
     due = archive.rules.monthly_report_due(year, number)
     return {
-        "version": summary_version(),  # schemas/summary.schema.json's; raised when a key changes meaning
+        "version": summary_version(),  # schemas/reports/summary.schema.json's; raised when a key changes meaning
         "month": f"{year}-{number:02d}",
         "as_of": format_time(as_of),
         "report_due": format_time(due),

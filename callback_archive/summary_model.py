@@ -1,6 +1,6 @@
 """summary.json as typed objects: what the report page, the site and the workbook are built from.
 
-``reports.month_summary`` writes the plain data (its format is schemas/summary.schema.json);
+``reports.month_summary`` writes the plain data (its format is schemas/reports/summary.schema.json);
 ``read_summary`` is the one way back to objects, so that a renamed or missing key fails in
 one place, loudly, instead of as a ``KeyError`` deep inside a table.
 """
@@ -16,7 +16,8 @@ from typing import Any, Union, get_args, get_origin, get_type_hints
 
 from jsonschema import Draft202012Validator
 
-SCHEMA_FILE = Path(__file__).resolve().parent.parent / "schemas" / "summary.schema.json"
+# Not a record format: kept apart from the record schemas that validation and the 记录格式说明 page read.
+SCHEMA_FILE = Path(__file__).resolve().parent.parent / "schemas" / "reports" / "summary.schema.json"
 
 
 @dataclass(frozen=True)
@@ -227,11 +228,11 @@ def summary_version() -> int:
 
 
 def summary_problems(data: Any) -> list[str]:
-    """What in ``data`` does not follow schemas/summary.schema.json, in Chinese (empty: it does)."""
+    """What in ``data`` does not follow schemas/reports/summary.schema.json, in Chinese (empty: it does)."""
     problems = []
     for error in sorted(_validator().iter_errors(data), key=lambda e: list(map(str, e.path))):
         where = "/".join(map(str, error.path)) or "（顶层）"
-        problems.append(f"summary.json 的 {where} 不符合 schemas/summary.schema.json：{error.message}")
+        problems.append(f"summary.json 的 {where} 不符合 schemas/reports/summary.schema.json：{error.message}")
     return problems
 
 
