@@ -273,26 +273,36 @@ def create_seal(root: Path, month: str, commit: str, message: str) -> bool:
     repo = open_repo(root)
     tag = SEAL_PREFIX + month
     if resolve_commit(repo, f"refs/tags/{tag}"):
-        return False
+        return _existing_seal(repo, tag)
     try:
         repo.git.tag("-a", tag, commit, "-m", message)
     except git.GitCommandError as exc:
         if resolve_commit(repo, f"refs/tags/{tag}"):
-            return False  # another run sealed the month meanwhile
+            return _existing_seal(repo, tag)  # another run sealed the month meanwhile
         reason = (exc.stderr or "").strip().splitlines()
         raise GitUnavailable(f"无法创建封存标签 {tag}：{reason[-1] if reason else exc}"
                              "（请确认已设置 git config user.name 和 user.email，且仓库可写）") from None
     return True
 
 
+def _existing_seal(repo, tag: str) -> bool:
+    """False (sealed already) when ``tag`` is an annotated tag; a plain tag in its place is refused."""
+    if repo.git.cat_file("-t", f"refs/tags/{tag}") != "tag":
+        raise GitUnavailable(f"标签 {tag} 已存在，但不是带说明的封存标签（可能是手工创建的）：请核实后删除它"
+                             f"（git tag -d {tag}）再封存。")
+    return False
+
+
 def read_seals(repo, head: str) -> list[Seal]:
-    """The annotated ``archive/<YYYY-MM>`` tags, oldest month first, each checked against ``head``."""
+    """The annotated ``archive/<YYYY-MM>`` tags, oldest month first, each checked against ``head``
+    (two ``git for-each-ref`` whatever the number of seals: every validation reads them)."""
     import git
 
+    refs = f"refs/tags/{SEAL_PREFIX}"
     try:
         listing = repo.git.for_each_ref(
-            "--format=%(refname:strip=2)%00%(objecttype)%00%(*objectname)%00%(taggerdate:unix)%00%(contents)%01",
-            f"refs/tags/{SEAL_PREFIX}")
+            "--format=%(refname:strip=2)%00%(objecttype)%00%(*objectname)%00%(taggerdate:unix)%00%(contents)%01", refs)
+        intact = set(repo.git.for_each_ref("--format=%(refname:strip=2)", f"--merged={head}", refs).split())
     except git.GitCommandError:
         return []
     seals = []
@@ -302,7 +312,7 @@ def read_seals(repo, head: str) -> list[Seal]:
             continue  # not a seal (a lightweight tag, another name): never trusted
         tag, _, commit, stamp, message = fields
         seals.append(Seal(tag[len(SEAL_PREFIX):], tag, commit, datetime.fromtimestamp(int(stamp or 0), BEIJING),
-                          _is_ancestor(repo, commit, head), message.strip()))
+                          tag in intact, message.strip()))
     return sorted(seals, key=lambda s: s.month)
 
 

@@ -159,3 +159,34 @@ def test_the_audit_page_lists_the_seals_and_their_state(archive, sealer_env):
     assert "历史被改写（main 已不含该提交）" in page
     earlier = audit_pages(load_archive(archive), load_history(archive, use_cache=False), parse_time("2026-12-06T08:00"))
     assert "尚无封存的月份。" in earlier["audit/index.md"]  # not sealed yet at that moment
+
+
+def test_two_runs_sealing_at_once_make_one_tag(archive, sealer_env, monkeypatch):
+    """The other run tags the month between this run's look and its own ``git tag``: no error, no second tag."""
+    from callback_archive import history as history_module
+
+    repo = landed_in_time(archive)
+    head = repo.head()
+    real = history_module.resolve_commit
+    looks = []
+
+    def late_look(found_repo, rev):
+        looks.append(rev)
+        if len(looks) == 1:  # this run looks: nothing yet; the other run tags right now
+            repo.git("tag", "-a", "archive/2026-11", "-m", "另一次运行的封存", head, at="2026-12-06T09:00:00+08:00")
+            return None
+        return real(found_repo, rev)
+
+    monkeypatch.setattr(history_module, "resolve_commit", late_look)
+    assert history_module.create_seal(archive, "2026-11", head, "本次运行的封存") is False
+    assert repo.git("tag", "-l", "archive/*").split() == ["archive/2026-11"]
+    assert repo.git("tag", "-l", "--format=%(contents)", "archive/2026-11").strip() == "另一次运行的封存"
+
+
+def test_a_lightweight_or_misnamed_tag_is_no_seal(archive, sealer_env):
+    repo = landed_in_time(archive)
+    repo.git("tag", "archive/2026-11")  # lightweight: carries nothing, anyone can move it
+    repo.git("tag", "-a", "archive/november", "-m", "名字不对")
+    assert load_history(archive, use_cache=False).seals == []
+    status, _, err = build(archive, "--month", "2026-11", "--as-of", "2026-12-06T09:00", "--seal")
+    assert status == 2 and "标签 archive/2026-11 已存在，但不是带说明的封存标签" in err
