@@ -162,3 +162,14 @@ def test_sample_archive_october(tmp_path):
     penalties = rows_by_first_cell(wb["考核"])
     assert {c["id"] for c in summary["penalties"] if not c["provisional"]} <= set(penalties)
     assert len(rows_by_first_cell(wb["客户意见"])) == len(summary["opinions"])
+
+
+def test_an_open_month_is_marked_and_the_rates_are_defined(workbook, summary, tmp_path):
+    texts = [str(c.value) for row in workbook["汇总"].iter_rows() for c in row if c.value]
+    assert any(t.startswith("未结月，数字会变") for t in texts)
+    assert any(t.startswith("按时率 = 按时 ÷（按时 + 超时 + 逾期未完成）") for t in texts)
+    penalties = [str(c.value) for row in workbook["考核"].iter_rows() for c in row if c.value]
+    assert any(t.startswith("未结月，数字会变") for t in penalties) and "暂定考核案例（不计入合计）" in penalties
+    write_workbook({**summary, "closed": True}, tmp_path / "closed.xlsx")
+    closed = openpyxl.load_workbook(tmp_path / "closed.xlsx")
+    assert not any("未结月" in str(c.value) for row in closed["汇总"].iter_rows() for c in row if c.value)
