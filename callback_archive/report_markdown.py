@@ -191,7 +191,7 @@ def render_month(data: Summary | dict, *, xlsx_name: str | None = None, rules_pa
 
     warning = open_month_note(summary)
     parts = [f"# {escape_text(report_title(summary))}\n",
-             *([f'!!! warning "{escape_text(warning.partition("：")[0])}"\n\n    {ours(warning)}\n'] if warning else []),
+             *([f'!!! warning "{OPEN_MONTH_NOTE}"\n\n    {ours(warning.partition("：")[2])}\n'] if warning else []),
              ours(f"统计截至 {summary.as_of}；上报时限 {summary.report_due}（第二十条：每月5日16:00前，节假日不顺延）。")
              + "\n"]
     if xlsx_name:
