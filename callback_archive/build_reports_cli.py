@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 import sys
+from datetime import datetime
 from pathlib import Path
 
-from .archive import load_archive
+from .archive import Archive, load_archive
 from .history import GitUnavailable, History, create_seal, load_history
 from .cli import ChineseArgumentParser, UsageError, add_root_and_as_of, parse_month, resolve_as_of, resolve_root
 from .report_markdown import render_index, render_month
@@ -97,34 +98,53 @@ def main(argv: list[str] | None = None) -> int:
         print(f"build_reports.py：错误：{exc}", file=sys.stderr)
         return 2
     out = args.out if args.out.is_absolute() else root / args.out
-    summaries = []
     try:
-        for year, number in months:
-            data = month_summary(archive, (year, number), as_of)
-            problems = summary_problems(data)
-            if problems:  # a defect of this program, never of the records: nothing is written
-                print("build_reports.py：内部错误：" + "；".join(problems[:3]), file=sys.stderr)
-                return 1
-            summary = read_summary(data)
-            folder = out / summary.month
-            folder.mkdir(parents=True, exist_ok=True)
-            write_atomic(folder / "summary.json", json.dumps(data, ensure_ascii=False, indent=2) + "\n")
-            xlsx_name = f"月报-{summary.month}.xlsx"
-            write_workbook(summary, folder / xlsx_name)
-            write_atomic(folder / "index.md", render_month(summary, xlsx_name=xlsx_name))
-            summaries.append(data)
-            timed, penalties = summary.company.timed, summary.company.penalties
-            print(f"{summary.month}：有时限应回访 {timed.total}，按时 {timed.on_time}，超时 {timed.late}，逾期 {timed.overdue}，"
-                  f"考核案例 {penalties.cases} 个，暂定案例 {penalties.provisional} 个（不计入合计）"
-                  f"{'' if summary.closed else '，未结月，数字会变'} → {folder}")
-        if not month:
-            write_atomic(out / "index.md", render_index(summaries))
+        summaries = write_reports(archive, months, as_of, out, index=not month)
         if args.seal:
             seal_months(root, history, summaries)
     except (UsageError, GitUnavailable) as exc:
         print(f"build_reports.py：错误：{exc}", file=sys.stderr)
         return 2
-    except OSError as exc:
-        print(f"build_reports.py：错误：无法写入 {exc.filename or out}：{exc.strerror or exc}", file=sys.stderr)
-        return 2
+    except SummaryDefect as exc:
+        print(f"build_reports.py：内部错误：{exc}", file=sys.stderr)
+        return 1
     return 0
+
+
+class SummaryDefect(Exception):
+    """A summary that does not follow its schema: a defect of this program, never of the records."""
+
+
+def write_reports(archive: Archive, months: list[tuple[int, int]], as_of: datetime, out: Path,
+                  index: bool) -> list[dict]:
+    """Each month's summary.json, workbook and page under ``out/<年-月>/`` (and the index of months when ``index``);
+    returns the summaries written.
+
+    Every file is written whole or not at all (safefile.write_atomic): a failure leaves the previous
+    build's file in place and stops with a WriteError naming the file. A summary that breaks its
+    schema is never written (SummaryDefect).
+    """
+    summaries = []
+    for year, number in months:
+        data = month_summary(archive, (year, number), as_of)
+        problems = summary_problems(data)
+        if problems:
+            raise SummaryDefect("；".join(problems[:3]))
+        summary = read_summary(data)
+        folder = out / summary.month
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise UsageError(f"无法建立输出文件夹 {folder}：{exc.strerror}。") from None
+        write_atomic(folder / "summary.json", json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+        xlsx_name = f"月报-{summary.month}.xlsx"
+        write_workbook(summary, folder / xlsx_name)
+        write_atomic(folder / "index.md", render_month(summary, xlsx_name=xlsx_name))
+        summaries.append(data)
+        timed, penalties = summary.company.timed, summary.company.penalties
+        print(f"{summary.month}：有时限应回访 {timed.total}，按时 {timed.on_time}，超时 {timed.late}，逾期 {timed.overdue}，"
+              f"考核案例 {penalties.cases} 个，暂定案例 {penalties.provisional} 个（不计入合计）"
+              f"{'' if summary.closed else '，未结月，数字会变'} → {folder}")
+    if index:
+        write_atomic(out / "index.md", render_index(summaries))
+    return summaries

@@ -37,6 +37,8 @@ from itertools import islice
 from pathlib import Path
 from typing import IO, Any, Callable, Iterator
 
+from .safefile import WriteError, write_atomic
+
 CACHE_DIR = Path(".cache") / "records"
 FORMAT = 2
 BUCKETS = 16  # shards per folder
@@ -246,10 +248,8 @@ class Shards:
         target = self._file(shard)
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
-            temporary = target.with_suffix(f".{os.getpid()}.tmp")
-            temporary.write_bytes(marshal.dumps((self.version, shard, entries)))
-            temporary.replace(target)
-        except OSError:
+            write_atomic(target, marshal.dumps((self.version, shard, entries)), durable=False)
+        except (OSError, WriteError):
             pass  # a read-only checkout still validates; it only reads again next time
 
 

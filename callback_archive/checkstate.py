@@ -26,6 +26,7 @@ from typing import Any
 
 from .cache import CACHE_DIR
 from .keygraph import KeyGraph
+from .safefile import WriteError, write_atomic
 
 STATE_DIR = CACHE_DIR.parent / "checks"
 FORMAT = 1
@@ -91,10 +92,8 @@ def _write(root: Path, name: str, value: tuple) -> None:
     target = root / STATE_DIR / name
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        temporary = target.with_suffix(f".{os.getpid()}.tmp")
-        temporary.write_bytes(marshal.dumps((FORMAT, *value)))
-        temporary.replace(target)
-    except OSError:
+        write_atomic(target, marshal.dumps((FORMAT, *value)), durable=False)
+    except (OSError, WriteError):
         pass  # a read-only checkout still validates; the next run is a full one
 
 

@@ -1,4 +1,8 @@
-"""``.github/CODEOWNERS`` from ``records/units.yaml``: each unit's records are reviewed by its own team.
+"""CODEOWNERS from ``records/units.yaml``: each unit's records are reviewed by its own team, on every Git host.
+
+GitHub reads ``.github/CODEOWNERS``, GitLab ``.gitlab/CODEOWNERS`` (with a section a unit, each section approved on
+its own) and Gitea/Forgejo ``.gitea/CODEOWNERS`` (Go regular expressions). The merge request templates of GitLab and
+Gitea are copies of ``.github/pull_request_template.md``: the checklist is written once.
 
 第十条: every branch, the service centre and every station keeps its own archive, so a pull
 request that touches ``records/visits/tanggu/`` asks the 塘沽 team for review. The files that
@@ -10,13 +14,19 @@ decide for everyone (organisation, policy, calendar, disasters) are the 营销�
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
 from .cli import ChineseArgumentParser, UsageError, resolve_root
+from .safefile import ensure_inside, write_atomic
 from .yamlread import YamlSyntaxError, parse_yaml
 
 CODEOWNERS_FILE = ".github/CODEOWNERS"
+GITLAB_CODEOWNERS_FILE = ".gitlab/CODEOWNERS"
+GITEA_CODEOWNERS_FILE = ".gitea/CODEOWNERS"
+TEMPLATE_FILE = ".github/pull_request_template.md"
+TEMPLATE_COPIES = (".gitlab/merge_request_templates/Default.md", ".gitea/pull_request_template.md")
 UNITS_FILE = "records/units.yaml"
 # A unit without ``team`` in units.yaml is reviewed by the team of this name (see schemas/units.schema.json).
 DEFAULT_TEAM = "@binhai-power/{id}-callback"
@@ -77,39 +87,143 @@ def render_codeowners(units: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def _marketing_and_units(units: list[dict]) -> tuple[list[str], list[tuple[dict, list[str]]]]:
+    """The 营销部's teams, and each unit with its own patterns."""
+    marketing = [team_of(u) for u in units if u.get("kind") == "marketing"]
+    return marketing, [(u, [p.format(id=u["id"]) for p in UNIT_PATTERNS]) for u in units]
+
+
+def render_gitlab_codeowners(units: list[dict]) -> str:
+    """GitLab's CODEOWNERS: the same rules, a section each (a file under several sections needs every section's
+    approval; the patterns of different sections never overlap, so each file is one team's)."""
+    marketing, own = _marketing_and_units(units)
+    lines = [_HEADER]
+    if marketing:
+        lines.append("[全公司共用的配置和名册（营销部审核）]")
+        for path, why in MARKETING_FILES:
+            lines += [f"# {why}", f"{path}  {' '.join(marketing)}"]
+        lines.append("")
+    for unit, patterns in own:
+        lines.append(f"[{unit.get('name', unit['id'])}（{unit['id']}）]")
+        lines += [f"{pattern}  {team_of(unit)}" for pattern in patterns]
+        lines.append("")
+    return "\n".join(lines)
+
+
+# What Gitea's CODEOWNERS needs escaped in a regular expression: a backslash doubled, as its documentation shows.
+_GO_SPECIAL = re.compile(r"([.+*?()|\[\]{}^$\\])")
+
+
+def gitea_pattern(pattern: str) -> str:
+    """A CODEOWNERS path pattern (``/records/visits/tanggu/``, ``*`` within one folder) as the Go regular expression
+    Gitea matches against the whole path."""
+    parts = [_GO_SPECIAL.sub(r"\\\\\1", part).replace(" ", "\\ ").replace("#", "\\#")
+             for part in pattern.lstrip("/").split("*")]
+    return "[^/]*".join(parts) + (".*" if pattern.endswith("/") else "")
+
+
+def render_gitea_codeowners(units: list[dict]) -> str:
+    """Gitea's and Forgejo's CODEOWNERS: the same rules as regular expressions."""
+    marketing, own = _marketing_and_units(units)
+    lines = [_HEADER]
+    if marketing:
+        lines.append("# 全公司共用的配置和名册由营销部审核。")
+        for path, why in MARKETING_FILES:
+            lines += [f"# {why}", f"{gitea_pattern(path)}  {' '.join(marketing)}"]
+        lines.append("")
+    for unit, patterns in own:
+        lines.append(f"# {unit.get('name', unit['id'])}（{unit['id']}）")
+        lines += [f"{gitea_pattern(pattern)}  {team_of(unit)}" for pattern in patterns]
+        lines.append("")
+    return "\n".join(lines)
+
+
+def render_template_copy(source: str) -> str:
+    """A host's merge request template: the GitHub one, with a note where to change it."""
+    return f"<!-- 由 python scripts/codeowners.py 从 {TEMPLATE_FILE} 复制生成：请改那个文件后重新运行该命令。 -->\n{source}"
+
+
+def generated_files(root: Path) -> dict[str, str]:
+    """Every file this command writes, by path, with the text it should have. The merge request templates are
+    copied only from a template there is: a repository without one gets none."""
+    units = load_units(root)
+    renderers = {
+        CODEOWNERS_FILE: render_codeowners,
+        GITLAB_CODEOWNERS_FILE: render_gitlab_codeowners,
+        GITEA_CODEOWNERS_FILE: render_gitea_codeowners,
+    }
+    files = {path: render(units) for path, render in renderers.items()}
+    try:
+        ensure_inside(root, root / TEMPLATE_FILE)
+    except UsageError:
+        raise UsageError(f"不读取合并请求模板 {TEMPLATE_FILE}：它（经符号链接）指向仓库以外。请改用普通文件夹和文件。") from None
+    try:
+        template = (root / TEMPLATE_FILE).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return files
+    except UnicodeDecodeError:
+        raise UsageError(f"无法读取合并请求模板 {TEMPLATE_FILE}：不是 UTF-8 编码，请用 UTF-8 保存。") from None
+    except OSError as exc:
+        raise UsageError(f"无法读取合并请求模板 {TEMPLATE_FILE}：{exc.strerror or exc}。") from None
+    files.update({path: render_template_copy(template) for path in TEMPLATE_COPIES})
+    return files
+
+
 def build_parser() -> ChineseArgumentParser:
     parser = ChineseArgumentParser(
         prog="codeowners.py",
-        description=f"根据 {UNITS_FILE} 生成 {CODEOWNERS_FILE}（每个单位的记录由该单位的团队审核）。"
-        "退出码：0 已生成或未过期，1 --check 发现文件过期，2 用法或 units.yaml 有误。",
+        description=f"根据 {UNITS_FILE} 生成 GitHub、GitLab、Gitea 的 CODEOWNERS（每个单位的记录由该单位的团队审核），"
+        f"并把 {TEMPLATE_FILE} 复制为 GitLab 和 Gitea 的合并请求模板。"
+        "退出码：0 已生成或未过期，1 --check 发现文件过期，2 用法、units.yaml 或模板有误。",
     )
-    parser.add_argument("--check", action="store_true", help=f"只检查 {CODEOWNERS_FILE} 是否与 {UNITS_FILE} 一致，不写文件")
+    parser.add_argument("--check", action="store_true",
+                        help=f"只检查这些文件是否与 {UNITS_FILE} 和 {TEMPLATE_FILE} 一致，不写文件")
     parser.add_argument("--root", type=Path, help="档案仓库根目录（默认：当前目录向上查找含 records/ 的目录）")
     return parser
+
+
+def _write(root: Path, relpath: str, text: str) -> None:
+    target = root / relpath
+    ensure_inside(root, target)  # before the folder is made: a linked .gitlab must not be followed out
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"无法建立文件夹 {target.parent}：{exc.strerror}。") from None
+    write_atomic(target, text, root=root)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         root = resolve_root(args.root)
-        text = render_codeowners(load_units(root))
+        files = generated_files(root)
     except UsageError as exc:
         print(f"codeowners.py：错误：{exc}", file=sys.stderr)
         return 2
-    target = root / CODEOWNERS_FILE
-    current = target.read_text(encoding="utf-8") if target.is_file() else None
+    stale = []
+    for relpath, text in files.items():
+        target = root / relpath
+        current = target.read_text(encoding="utf-8", errors="replace") if target.is_file() else None
+        if current != text:
+            stale.append((relpath, current is None))
     if args.check:
-        if current == text:
-            print(f"{CODEOWNERS_FILE} 与 {UNITS_FILE} 一致。")
+        if not stale:
+            print(f"{'、'.join(files)} 与 {UNITS_FILE} 和 {TEMPLATE_FILE} 一致。")
             return 0
-        what = "不存在" if current is None else "已过期，与 records/units.yaml 不一致"
-        print(f"{CODEOWNERS_FILE} {what}：请运行 python scripts/codeowners.py 重新生成，并与 units.yaml 一同提交。",
-              file=sys.stderr)
+        for relpath, missing in stale:
+            source = TEMPLATE_FILE if relpath in TEMPLATE_COPIES else UNITS_FILE
+            what = "不存在" if missing else f"已过期，与 {source} 不一致"
+            print(f"{relpath} {what}：请运行 python scripts/codeowners.py 重新生成，并与 {source} 一同提交。",
+                  file=sys.stderr)
         return 1
-    if current == text:
-        print(f"{CODEOWNERS_FILE} 已是最新，无需改动。")
+    if not stale:
+        print(f"{'、'.join(files)} 已是最新，无需改动。")
         return 0
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(text, encoding="utf-8", newline="\n")
-    print(f"已生成 {CODEOWNERS_FILE}：请与 {UNITS_FILE} 一同提交。")
+    try:
+        for relpath, _ in stale:
+            _write(root, relpath, files[relpath])
+    except UsageError as exc:
+        print(f"codeowners.py：错误：{exc}", file=sys.stderr)
+        return 2
+    print(f"已生成 {'、'.join(relpath for relpath, _ in stale)}：请与 {UNITS_FILE} 一同提交。")
     return 0

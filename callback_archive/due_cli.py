@@ -9,11 +9,12 @@ from .archive import load_archive
 from .cli import ChineseArgumentParser, UsageError, add_root_and_as_of, resolve_as_of, resolve_root
 from .duelist import DueItem, due_items
 from .timeutil import format_time
+from .unitnames import resolve_unit, unit_lookup
 
 
 def build_parser() -> ChineseArgumentParser:
     parser = ChineseArgumentParser(prog="due.py", description="列出逾期未办和今后几个工作日内到期的回访与复函，按时限排序。")
-    parser.add_argument("--unit", metavar="单位", help="只列这个单位（单位编号，如 tanggu；默认：全部单位）")
+    parser.add_argument("--unit", metavar="单位", help="只列这个单位（单位编号或中文名称，如 tanggu 或 塘沽供电分公司；默认：全部单位）")
     parser.add_argument("--days", type=int, default=3, metavar="N", help="列出今后 N 个工作日内到期的事项（默认 3；0 表示只列今天到期和已逾期的）")
     parser.add_argument("--format", choices=["text", "markdown", "json"], default="text", help="输出格式：text（默认）、markdown（用于 GitHub 作业摘要）、json")
     add_root_and_as_of(parser)
@@ -64,16 +65,20 @@ def main(argv: list[str] | None = None) -> int:
         if args.days < 0:
             raise UsageError("--days 不能是负数。")
         archive = load_archive(root)
-        if args.unit is not None and args.unit not in archive.units:
-            raise UsageError(f"单位 `{args.unit}` 不在 records/units.yaml 中（已有：{'、'.join(archive.units)}）。")
+        unit = None
+        if args.unit is not None:
+            try:
+                unit = resolve_unit(args.unit, unit_lookup((u.id, u.name) for u in archive.units.values()))
+            except ValueError as exc:
+                raise UsageError(f"--unit 的单位{exc}") from None
         if archive.rules is None:
             raise UsageError("policy.yaml 缺失或有误，无法计算时限：请先运行 scripts/validate.py 查看问题。")
     except UsageError as exc:
         print(f"due.py：错误：{exc}", file=sys.stderr)
         return 2
-    items = due_items(archive, as_of, args.days, args.unit)
+    items = due_items(archive, as_of, args.days, unit)
     overdue = sum(1 for i in items if i.state == "overdue")
-    who = archive.units[args.unit].name if args.unit else "全部单位"
+    who = archive.units[unit].name if unit else "全部单位"
     heading = f"截至 {format_time(as_of)}，{who}：逾期 {overdue} 项，今后 {args.days} 个工作日内到期 {len(items) - overdue} 项"
     print(render(items, args.format, heading))
     return 0

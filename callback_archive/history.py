@@ -14,7 +14,6 @@ the history was rewritten (the old head is no longer on the first-parent line).
 from __future__ import annotations
 
 import json
-import os
 import re
 from dataclasses import dataclass, field, replace
 from functools import cache, cached_property
@@ -23,6 +22,7 @@ from pathlib import Path
 from typing import Callable
 
 from .cache import git_output, start_git
+from .safefile import WriteError, write_atomic
 from .timeutil import BEIJING
 
 MAIN_BRANCH = "main"
@@ -40,8 +40,9 @@ _SEAL_NAME = re.compile(r"^archive/(\d{4}-(?:0[1-9]|1[0-2]))$")
 # One commit per \x1e; header fields split by \x1f; then NUL-separated "status, path" pairs (-z).
 _FORMAT = "%x1e%H%x1f%P%x1f%an%x1f%ae%x1f%ct%x1f%s"
 _LOG_OPTIONS = ("--first-parent", "-m", "--no-renames", "--name-status", "-z", "--reverse", f"--format={_FORMAT}")
-# GitHub's merge commit subject, and the "(#12)" it appends to squash and rebase merges.
-_PULL_REQUEST = re.compile(r"^Merge pull request #(\d+)|\(#(\d+)\)$")
+# GitHub's merge commit subject, the "(#12)" GitHub and Gitea append to squash merges, and Gitea's merge
+# commit subject ("Merge pull request 'title' (#12) from branch into main"). GitLab names its merge request in the body.
+_PULL_REQUEST = re.compile(r"^Merge pull request #(\d+)|\(#(\d+)\)$|^Merge pull request '.*' \(#(\d+)\) from ")
 
 
 def is_record_path(path: str) -> bool:
@@ -72,7 +73,7 @@ class Commit:
     def pull_request(self) -> int | None:
         """The pull request number GitHub writes into merge, squash and rebase commits."""
         match = _PULL_REQUEST.search(self.subject)
-        return int(match.group(1) or match.group(2)) if match else None
+        return int(next(number for number in match.groups() if number)) if match else None
 
     @property
     def via_pull_request(self) -> bool:
@@ -394,9 +395,7 @@ def _write_cache(path: Path, ref: str, head: str, commits: list[Commit]) -> None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         data = {"version": CACHE_VERSION, "ref": ref, "head": head, "commits": [c._cached() for c in commits]}
-        temporary = path.with_suffix(f".{os.getpid()}.tmp")  # concurrent runs never share a half-written file
-        temporary.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-        temporary.replace(path)
-    except OSError:
+        write_atomic(path, json.dumps(data, ensure_ascii=False), durable=False)
+    except (OSError, WriteError):
         pass  # a read-only checkout still validates; it only scans again next time
 

@@ -5,8 +5,18 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from .cli import ChineseArgumentParser, UsageError, resolve_root
-from .orders_import import ImportPlan, MonthFile, month_files, plan_import, write_month_files
+from .cli import ChineseArgumentParser, UsageError, parse_month, resolve_root
+from .orders_import import (
+    ORDERS_DIR,
+    ImportPlan,
+    MonthFile,
+    month_files,
+    plan_import,
+    progress_wanted,
+    read_export,
+    write_month_files,
+)
+from .safefile import locked
 
 PROG = "import_orders.py"
 
@@ -16,20 +26,23 @@ def build_parser() -> ChineseArgumentParser:
         prog=PROG,
         description="把营销系统导出的归档工单（.csv 或 .xlsx）导入 records/orders/<年>-<月>.csv。"
         "有问题的行全部列出且一条也不写入；已导入过的相同工单跳过。"
-        "退出码：0 成功，1 导出文件有问题，2 用法错误或文件无法读取。",
+        "退出码：0 成功，1 导出文件有问题，2 用法错误、文件无法读取或写入，或另一次导入正在进行。",
     )
     parser.add_argument("export", type=Path, metavar="导出文件", help="营销系统导出的 .csv（UTF-8 或 GBK）或 .xlsx 文件")
+    parser.add_argument("--month", action="append", metavar="年-月",
+                        help="导出所含的月份，如 2026-11（跨月时可写多次）；每条工单的归档时间都必须在其中。"
+                        "默认：大多数工单所在的月份")
     parser.add_argument("--sheet", metavar="工作表", help="xlsx 中要导入的工作表名称（默认：第一个工作表）")
     parser.add_argument("--root", type=Path, help="档案仓库根目录（默认：当前目录向上查找含 records/ 的目录）")
     parser.add_argument("--dry-run", action="store_true", help="只检查并显示将导入的内容，不写入任何文件")
     return parser
 
 
-def _report_errors(plan: ImportPlan) -> None:
+def _report_errors(plan: ImportPlan, export: Path) -> None:
     for error in sorted(plan.errors, key=lambda e: e.row):
-        print(f"第 {error.row} 行：{error.message}")
+        print(f"{export.name} 第 {error.row} 行：{error.message}")
     bad_rows = len({e.row for e in plan.errors})
-    print(f"{bad_rows} 行有问题，没有导入任何工单：请在导出文件中改正后重新导入（行号即表格中的行号，表头为第 1 行）。")
+    print(f"{bad_rows} 行有问题，没有导入任何工单：请在导出文件中改正后重新导入（行号即表格中的行号）。")
 
 
 def _report_summary(plan: ImportPlan, files: list[MonthFile], dry_run: bool) -> None:
@@ -54,24 +67,35 @@ def _report_summary(plan: ImportPlan, files: list[MonthFile], dry_run: bool) -> 
     print(f'  3. git commit -m "导入营销系统归档工单（{months}）"，然后发起合并请求。')
 
 
+def _import(root: Path, args) -> tuple[ImportPlan, list[MonthFile]]:
+    """Plan and (unless a dry run) write; the orders folder stays locked from reading the archive to writing."""
+    months = sorted({"%04d-%02d" % parse_month(m) for m in args.month}) if args.month else None
+    table = read_export(args.export, args.sheet)
+    if args.dry_run:
+        plan = plan_import(root, table, months, progress_wanted())
+        return plan, month_files(plan) if not plan.errors else []
+    # The duplicate check reads every month file: one import at a time for the whole folder.
+    with locked(root / ORDERS_DIR):
+        plan = plan_import(root, table, months, progress_wanted())
+        files = month_files(plan) if not plan.errors else []
+        if files:
+            write_month_files(root, files)
+    return plan, files
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         root = resolve_root(args.root)
-        plan = plan_import(root, args.export, args.sheet)
+        plan, files = _import(root, args)
     except UsageError as exc:
         print(f"{PROG}：错误：{exc}", file=sys.stderr)
         return 2
     print(plan.source)
+    for note in plan.notes:
+        print(note)
     if plan.errors:
-        _report_errors(plan)
+        _report_errors(plan, args.export)
         return 1
-    files = month_files(plan)
-    if files and not args.dry_run:
-        try:
-            write_month_files(root, files)
-        except OSError as exc:
-            print(f"{PROG}：错误：无法写入 records/orders/（{exc.strerror}），没有导入任何工单。", file=sys.stderr)
-            return 2
     _report_summary(plan, files, args.dry_run)
     return 0

@@ -120,7 +120,7 @@ def provides(archive: Archive) -> dict[str, tuple[str, ...]]:
             own.append("r:" + visit.round)
         trigger = visit.trigger
         if trigger is not None:
-            own.append("o:" + trigger.order)
+            own.append(_order_key(trigger.order))
             own.append(case_month.get(trigger.order) or "m:" + visited[2:])
         else:
             own.append("m:" + visited[2:])
@@ -132,7 +132,7 @@ def provides(archive: Archive) -> dict[str, tuple[str, ...]]:
             own += [f"cal:{year}" for year in deadline.provisional_years]
     for order in archive.orders:
         own = keys[f"{order.path}#{order.order}"]
-        own.append("o:" + order.order)
+        own.append(_order_key(order.order))
         if order.order in case_month:
             own.append(case_month[order.order])
     for sample in archive.samples:
@@ -175,8 +175,13 @@ def _by_case(f: Finding, look: _Lookups) -> str:
     return f"o:{order}" if order is not None else f"f:{f.file}"
 
 
+def _order_key(order: str) -> str:
+    """Work orders are one group whatever their letter case: ``gd…`` and ``GD…`` are the same order."""
+    return "o:" + order.upper()
+
+
 def _by_order(f: Finding, _: _Lookups) -> str:
-    return f"o:{f.record}"
+    return _order_key(f.record)
 
 
 def _by_id(f: Finding, _: _Lookups) -> str:

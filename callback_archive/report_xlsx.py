@@ -3,6 +3,12 @@
 Sheets: 汇总 (every unit, the branches with their stations, the company), one per archive
 category (第十三条), 客户意见, 考核, and 第二十八条移交 when there are conduct complaints.
 Two builds from the same summary give the same bytes.
+
+Every text goes into its cell as text (:func:`put`): a clerk's opinion that starts with ``=``
+(``=HYPERLINK("http://…","点我")``) is shown as written and never becomes a formula.
+The project writes no CSV for people: the only CSV files it writes are the work-order data under
+``records/orders/`` that the archive reads back and compares value by value, so they keep each
+value exactly as imported; a leading apostrophe there would change the data, not protect a reader.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ from typing import Any
 from zipfile import ZIP_DEFLATED, ZipFile, ZipInfo
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -28,6 +35,7 @@ from .report_layout import (
     large_customers_table, letters_table, month_text, opinions_table, penalties_table, report_title, unit_table,
     PROVISIONAL_NOTE, RATE_DEFINITIONS, open_month_note,
 )
+from .safefile import write_atomic
 from .summary_model import Summary, read_summary
 from .timeutil import parse_time
 
@@ -37,6 +45,29 @@ _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 _ROW_FILLS = {"rollup": PatternFill("solid", fgColor="F2F2F2"), "total": PatternFill("solid", fgColor="FFF2CC")}
 _FORMATS = {COUNT: "0", RATE: "0.00%", AMOUNT: "#,##0"}
+# What makes Excel or WPS read a typed-in value as a formula (OWASP, "CSV Injection"): such a text gets the
+# quote prefix, the cell-format form of the leading apostrophe, so that editing the cell keeps it text too.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def put(ws: Worksheet, row: int, col: int, value: Any) -> Cell:
+    """Set a cell; a text is always stored as text, never as a formula or an error value.
+
+    openpyxl makes any text starting with ``=`` a formula (and ``#N/A`` an error): the type is set
+    back to text after the value. Characters XML cannot hold (control characters, which openpyxl
+    refuses with an exception) become U+FFFD, so that one odd byte in a record cannot stop the report;
+    a carriage return becomes the line break every XML reader would make of it.
+    """
+    cell = ws.cell(row, col)
+    if isinstance(value, str):
+        text = value.replace("\r\n", "\n").replace("\r", "\n")
+        cell.value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", text)
+        cell.data_type = "s"
+        if value.startswith(FORMULA_TRIGGERS):
+            cell.quotePrefix = True
+    else:
+        cell.value = value
+    return cell
 
 
 def display_width(text: str) -> int:
@@ -58,7 +89,7 @@ class _Sheet:
         self.header_row = 0
 
     def title(self, text: str) -> None:
-        cell = self.ws.cell(self.row, 1, text)
+        cell = put(self.ws, self.row, 1, text)
         cell.font = Font(bold=True, size=14)
         cell.alignment = Alignment(horizontal="center", vertical="center")
         self.ws.merge_cells(start_row=self.row, start_column=1, end_row=self.row, end_column=self.span)
@@ -67,7 +98,7 @@ class _Sheet:
 
     def note(self, text: str, bold: bool = False) -> None:
         """A line of text across the sheet's width, wrapped if long."""
-        cell = self.ws.cell(self.row, 1, text)
+        cell = put(self.ws, self.row, 1, text)
         cell.font = Font(bold=bold)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         self.ws.merge_cells(start_row=self.row, start_column=1, end_row=self.row, end_column=self.span)
@@ -80,7 +111,7 @@ class _Sheet:
     def table(self, table: Table) -> None:
         """Header in bold with a fill, then the rows; the first table's header is the frozen one."""
         for col, column in enumerate(table.columns, 1):
-            cell = self.ws.cell(self.row, col, column.header)
+            cell = put(self.ws, self.row, col, column.header)
             cell.font, cell.fill, cell.border = Font(bold=True), _HEADER_FILL, _BORDER
             cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
             self._measure(col, column.header)
@@ -96,14 +127,14 @@ class _Sheet:
             value = "\n".join(f"{text}（{file}）" for text, file in value)
         if value is None:
             value = "—"
-        cell = self.ws.cell(self.row, col, value)
+        cell = put(self.ws, self.row, col, value)
         number = kind in _FORMATS and not isinstance(value, str)
         indent = int(col == 1 and style in ("station", "rollup"))
         if number:
             self._measure(col, "100.00%" if kind == RATE else f"{value:,}")
         else:
             self._measure(col, str(value) + "　" * indent)
-        look = (_FORMATS[kind] if number else None, indent, style)
+        look = (_FORMATS[kind] if number else None, indent, style, cell.quotePrefix)
         if look in self.looks:
             cell._style = copy(self.looks[look])
             return
@@ -240,20 +271,22 @@ def _conduct_sheet(ws: Worksheet, summary: Summary) -> None:
     sheet.finish()
 
 
-def _save(wb: Workbook, path: Path, summary: Summary) -> None:
-    """Save with the report's as-of time as the document and zip entry times, so that builds are byte-identical."""
+def _package(wb: Workbook, summary: Summary) -> bytes:
+    """The .xlsx bytes, with the report's as-of time as the document and zip entry times, so that builds are byte-identical."""
     moment = parse_time(summary.as_of)
     wb.properties.created = wb.properties.modified = moment.astimezone(timezone.utc).replace(tzinfo=None)
     buffer = io.BytesIO()
     ExcelWriter(wb, ZipFile(buffer, "w", ZIP_DEFLATED)).save()
     stamp = (moment.year, moment.month, moment.day, moment.hour, moment.minute, 0)
-    with ZipFile(buffer) as source, ZipFile(path, "w", ZIP_DEFLATED) as target:
+    result = io.BytesIO()
+    with ZipFile(buffer) as source, ZipFile(result, "w", ZIP_DEFLATED) as target:
         for info in source.infolist():
             target.writestr(ZipInfo(info.filename, date_time=stamp), source.read(info.filename), ZIP_DEFLATED)
+    return result.getvalue()
 
 
-def write_workbook(data: Summary | dict, path: Path) -> None:
-    """Write the month's report (``reports.month_summary``) as an .xlsx file."""
+def render_workbook(data: Summary | dict) -> bytes:
+    """The month's report (``reports.month_summary``) as the bytes of an .xlsx file."""
     summary = read_summary(data)
     wb = Workbook()
     wb.properties.title = report_title(summary)
@@ -266,4 +299,9 @@ def write_workbook(data: Summary | dict, path: Path) -> None:
     _penalties_sheet(wb.create_sheet("考核"), summary)
     if summary.conduct:
         _conduct_sheet(wb.create_sheet("第二十八条移交"), summary)
-    _save(wb, Path(path), summary)
+    return _package(wb, summary)
+
+
+def write_workbook(summary: Summary | dict, path: Path) -> None:
+    """Write the month's report as an .xlsx file, all at once (``safefile.write_atomic``): an open old copy survives a failure."""
+    write_atomic(Path(path), render_workbook(summary))

@@ -70,30 +70,42 @@ def _pid_alive(pid: int) -> bool:
     return True
 
 
+_cleaned: set[tuple[int, str]] = set()  # (process, folder): leftovers already removed by this process
+
+
 def clean_stale_temporaries(target: Path) -> None:
-    """Remove ``target``'s temporary files left by a killed run (their process no longer exists)."""
-    prefix = f".{target.name}."
+    """Remove the temporary files that killed runs (their process no longer exists) left beside ``target``.
+
+    Once per process and folder: a run writing a thousand cache files lists their folder once.
+    """
+    key = (os.getpid(), os.fspath(target.parent))
+    if key in _cleaned:
+        return
+    _cleaned.add(key)
     try:
         names = os.listdir(target.parent)
     except OSError:
         return
     for name in names:
-        if not (name.startswith(prefix) and name.endswith(".tmp")):
+        if not (name.startswith(".") and name.endswith(".tmp")):
             continue
-        pid_text = name[len(prefix):].split(".", 1)[0]
-        if pid_text.isdigit() and not _pid_alive(int(pid_text)):
+        parts = name.rsplit(".", 3)  # ".<target>", pid, random, "tmp"
+        if len(parts) == 4 and parts[1].isdigit() and not _pid_alive(int(parts[1])):
             try:
                 os.unlink(target.parent / name)
             except OSError:
                 pass
 
 
-def write_atomic(target: Path, content: bytes | str, *, root: Path | None = None, new: bool = False) -> None:
+def write_atomic(target: Path, content: bytes | str, *, root: Path | None = None, new: bool = False,
+                 durable: bool = True) -> None:
     """Write ``content`` (text is written as UTF-8) to ``target`` all at once.
 
     On any failure the old file is untouched and no temporary file is left. ``new=True`` refuses
     to replace an existing file (two clerks saving the same number: the second one fails).
-    ``root`` given: refuse a target whose resolved path leaves the repository.
+    ``root`` given: refuse a target whose resolved path leaves the repository. ``durable=False``
+    skips flushing to disk, for caches that are rebuilt when lost (a power cut may leave the old
+    file or an empty one, never half of either, and their readers take an empty one as missing).
     """
     target = Path(target)
     if root is not None:
@@ -110,7 +122,8 @@ def write_atomic(target: Path, content: bytes | str, *, root: Path | None = None
         with os.fdopen(handle, "wb") as out:
             out.write(data)
             out.flush()
-            os.fsync(out.fileno())
+            if durable:
+                os.fsync(out.fileno())
         try:
             mode = target.stat().st_mode & 0o777
         except FileNotFoundError:
@@ -134,7 +147,8 @@ def write_atomic(target: Path, content: bytes | str, *, root: Path | None = None
                 raise WriteError(f"无法写入 {target}：同名文件已存在（可能有人刚刚登记了同一编号），未覆盖它。请重新运行。") from None
             raise WriteError(f"无法写入 {target}：{_describe(exc)}。原文件未改动。") from None
         raise
-    _sync_folder(target.parent)
+    if durable:
+        _sync_folder(target.parent)
 
 
 def _sync_folder(folder: Path) -> None:

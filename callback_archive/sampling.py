@@ -2,6 +2,10 @@
 
 The sample file records the seed and the customer list's SHA-256, so an auditor who has
 the same list can draw the same sample again and compare (``draw_sample.py --verify``).
+
+The customer list is the marketing system's export as it comes: a CSV in UTF-8 (with or without BOM)
+or GBK/GB18030, with the Chinese or English headers of :data:`CUSTOMER_HEADERS` (the one place they are
+named; ``--help`` and the staff guide show them from here), title rows above the header skipped.
 """
 
 from __future__ import annotations
@@ -11,9 +15,26 @@ import hashlib
 import io
 import math
 import random
+import re
 from dataclasses import dataclass
 
-CUSTOMER_COLUMNS = ("account", "usage_type", "unit")
+from .orders_import import HEADER_ALIASES, decode_export, header_field, split_title_rows, with_progress
+from .schemas import load_schema
+from .unitnames import resolve_unit
+
+#: Each column of a customer list and the headers it may have in an export.
+CUSTOMER_HEADERS: dict[str, tuple[str, ...]] = {
+    "account": HEADER_ALIASES["account"],
+    "usage_type": ("用电类别", "用电类型", "usage_type"),
+    "unit": ("所在单位", "供电单位", "管理单位", "unit"),
+}
+CUSTOMER_COLUMNS = tuple(CUSTOMER_HEADERS)
+_FIELD_OF_HEADER = {alias: name for name, aliases in CUSTOMER_HEADERS.items() for alias in aliases}
+
+
+def headers_help() -> str:
+    """The accepted headers as a person reads them: 户号（或 客户编号、account）；…"""
+    return "；".join(f"{aliases[0]}（或 {'、'.join(aliases[1:])}）" for aliases in CUSTOMER_HEADERS.values())
 
 
 @dataclass(frozen=True)
@@ -42,37 +63,78 @@ class DrawnSample:
         }
 
 
-def read_customer_list(raw: bytes) -> list[dict[str, str]]:
-    """Rows of a customer list CSV (UTF-8, header with at least account,usage_type,unit).
+class CustomerListError(ValueError):
+    """A customer list that cannot be sampled; the message is Chinese and names the row."""
 
-    Raises ValueError with a Chinese message naming the row for anything unusable.
+
+def _account_pattern() -> re.Pattern[str]:
+    items = load_schema("sample").schema["properties"]["customers"]["items"]
+    return re.compile(items["properties"]["account"]["pattern"])
+
+
+def read_customer_list(raw: bytes, name: str, units: dict[str, str], progress: bool = False) -> tuple[list[dict[str, str]], str]:
+    """Rows of a customer list (unit ids resolved from ids or Chinese names) and the encoding found.
+
+    ``progress``: show a progress bar on stderr while the rows are checked.
+
+    Raises CustomerListError with a Chinese message naming ``name`` and the row for anything unusable.
     """
     try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ValueError("客户清单不是 UTF-8 编码：请另存为 UTF-8 后再抽样。") from None
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    missing = [c for c in CUSTOMER_COLUMNS if c not in (reader.fieldnames or [])]
+        text, encoding = decode_export(raw)
+    except ValueError as exc:
+        line, message = exc.args
+        raise CustomerListError(f"{name} 第 {line} 行：{message}") from None
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        table = [(n, cells) for n, cells in enumerate(reader, 1) if any(c.strip() for c in cells)]
+    except csv.Error as exc:
+        raise CustomerListError(f"{name} 第 {reader.line_num} 行：无法按 CSV 读取（{exc}）：请重新导出。") from None
+    if not table:
+        raise CustomerListError(f"{name}：客户清单是空的。")
+    titles = split_title_rows(table, _FIELD_OF_HEADER)
+    (header_row, header), *body = table[titles:]
+    columns: dict[str, int] = {}
+    for index, cell in enumerate(header):
+        column = header_field(cell, _FIELD_OF_HEADER)
+        if column is not None and column in columns:
+            raise CustomerListError(f"{name} 第 {header_row} 行：列“{header[columns[column]]}”和“{cell}”重复：请只保留一列。")
+        if column is not None:
+            columns[column] = index
+    missing = [CUSTOMER_HEADERS[c][0] for c in CUSTOMER_COLUMNS if c not in columns]
     if missing:
-        raise ValueError(f"客户清单表头缺少列 {', '.join(missing)}：表头必须包含 {','.join(CUSTOMER_COLUMNS)}。")
-    rows, seen = [], set()
-    for row in reader:
-        line = reader.line_num
-        values = {c: (row.get(c) or "").strip() for c in CUSTOMER_COLUMNS}
-        if not values["account"].isdigit() or not values["usage_type"] or not values["unit"]:
-            raise ValueError(f"客户清单第 {line} 行不完整或户号不是数字：请改正后再抽样。")
+        raise CustomerListError(f"{name} 第 {header_row} 行：表头缺少列 {'、'.join(missing)}：表头应包含 {headers_help()}。")
+    account_pattern = _account_pattern()
+    rows: list[dict[str, str]] = []
+    seen: dict[str, int] = {}
+    for number, cells in with_progress(body, "检查客户清单", progress):
+        values = {c: (cells[i].strip() if i < len(cells) else "") for c, i in columns.items()}
+        where = f"{name} 第 {number} 行"
+        blank = [CUSTOMER_HEADERS[c][0] for c in CUSTOMER_COLUMNS if not values[c]]
+        if blank:
+            raise CustomerListError(f"{where}：{'、'.join(blank)}是空的：请补全后再抽样。")
+        if not account_pattern.fullmatch(values["account"]):
+            raise CustomerListError(f"{where}：户号“{values['account']}”应为 6 到 20 位数字：请改正后再抽样。")
         if values["account"] in seen:
-            raise ValueError(f"客户清单第 {line} 行：户号 {values['account']} 重复。")
-        seen.add(values["account"])
-        rows.append(values)
+            raise CustomerListError(f"{where}：户号 {values['account']} 与第 {seen[values['account']]} 行重复。")
+        try:
+            values["unit"] = resolve_unit(values["unit"], units)
+        except ValueError as exc:
+            raise CustomerListError(f"{where}：所在单位{exc}") from None
+        seen[values["account"]] = number
+        rows.append({c: values[c] for c in CUSTOMER_COLUMNS})
     if not rows:
-        raise ValueError("客户清单是空的。")
-    return rows
+        raise CustomerListError(f"{name}：只有表头，没有客户。")
+    return rows, encoding
 
 
-def draw(raw: bytes, source_file: str, month: str, seed: int, ratio: float) -> DrawnSample:
-    """Draw ceil(ratio × population) customers from every usage type, the same way every time."""
-    rows = read_customer_list(raw)
+def draw(raw: bytes, source_file: str, month: str, seed: int, ratio: float, units: dict[str, str],
+         progress: bool = False) -> DrawnSample:
+    """Draw ceil(ratio × population) customers from every usage type, the same way every time.
+
+    ``raw`` is the customer list (read by :func:`read_customer_list`; its SHA-256 is recorded), ``units``
+    the unit lookup of records/units.yaml. Raises CustomerListError for a list that cannot be sampled.
+    """
+    rows, _ = read_customer_list(raw, source_file, units, progress)
     by_type: dict[str, list[dict[str, str]]] = {}
     for row in rows:
         by_type.setdefault(row["usage_type"], []).append(row)

@@ -12,11 +12,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import sys
 from concurrent.futures import Future
 from datetime import datetime
 from pathlib import Path
 
 from callback_archive.guide import render_codes_page
+from callback_archive.safefile import WriteError, write_atomic
 from callback_archive.schema_docs import render_schema_markdown
 from callback_archive.site import site_files
 from callback_archive.timeutil import BEIJING, parse_time
@@ -100,15 +102,18 @@ def generated_files(root: Path, as_of: datetime | None = None) -> tuple[dict[str
 
 
 def write_pages(root: Path, out_dir: Path, as_of: datetime | None = None) -> list[Path]:
-    """Write the generated pages and files under ``out_dir`` and return the files written."""
+    """Write the generated pages and files under ``out_dir`` and return the files written.
+
+    Each file is written whole or not at all (``safefile.write_atomic``; WriteError naming the file).
+    """
     written = []
     for src_uri, content in generated_pages(root, as_of).items():
         target = out_dir / src_uri
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            target.write_bytes(content)
-        else:
-            target.write_text(content, encoding="utf-8")
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise WriteError(f"无法建立文件夹 {target.parent}：{exc.strerror}。") from None
+        write_atomic(target, content)
         written.append(target)
     return written
 
@@ -127,7 +132,11 @@ def main(argv: list[str] | None = None) -> int:
         as_of = site_as_of(args.as_of)
     except ValueError as error:
         parser.error(str(error))
-    written = write_pages(args.root, args.out, as_of)
+    try:
+        written = write_pages(args.root, args.out, as_of)
+    except WriteError as error:
+        print(f"sitegen：错误：{error}", file=sys.stderr)
+        return 2
     print(f"已生成 {len(written)} 个文件，写入 {args.out}")
     return 0
 

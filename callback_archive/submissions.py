@@ -7,6 +7,7 @@ from datetime import datetime
 from .archive import Archive
 from .model import Submission
 from .policy import audit_settings
+from .safefile import ensure_inside, locked, write_atomic
 from .stats import CATEGORIES, CATEGORY_NAMES, Tally, company, unit_tallies
 from .timeutil import format_time
 from .yamlwrite import dump_yaml
@@ -105,15 +106,21 @@ def write_submission(archive: Archive, unit: str, year: int, month: int, as_of: 
     """Write ``records/submissions/<YYYY-MM>/<unit>.yaml`` with the archive's figures; returns its path.
 
     Raises ValueError (Chinese) for an unknown unit or a month already submitted: a submission is
-    made once, corrections go through amendments.
+    made once, corrections go through amendments. The check and the write hold the file's lock and
+    the file is written whole or not at all (safefile.WriteError, exit status 2, when it cannot be).
     """
     if unit not in archive.units:
         raise ValueError(f"单位 `{unit}` 不在 records/units.yaml 中（已有：{'、'.join(archive.units)}）。")
     relpath = f"records/submissions/{year}-{month:02d}/{unit}.yaml"
     target = archive.root / relpath
-    if find_submission(archive, unit, year, month) is not None or target.exists():
-        raise ValueError(f"{relpath} 已存在：一个月只上报一次，更正请修改该文件并登记更正（amendments）。")
     text = submission_text(archive, unit, year, month, as_of, by or archive.units[unit].reporter)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(text, encoding="utf-8", newline="\n")
+    ensure_inside(archive.root, target)  # before the folder is made: a linked folder must not be followed out
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ValueError(f"无法建立文件夹 {target.parent}：{exc.strerror}。") from None
+    with locked(target):
+        if find_submission(archive, unit, year, month) is not None or target.exists() or target.is_symlink():
+            raise ValueError(f"{relpath} 已存在：一个月只上报一次，更正请修改该文件并登记更正（amendments）。")
+        write_atomic(target, text, root=archive.root, new=True)
     return relpath

@@ -22,7 +22,9 @@ def build_parser() -> ChineseArgumentParser:
         description="校验客户回访档案：记录格式、存放位置、时间与时限。退出码：0 无错误（可有警告），1 有错误，2 用法或配置错误。",
     )
     parser.add_argument("paths", nargs="*", metavar="路径", help="只报告这些文件或目录的问题（默认：整个档案）；跨记录检查仍基于整个档案")
-    parser.add_argument("--format", choices=sorted(REPORTERS), default="text", help="输出格式：text（默认）、json、github")
+    parser.add_argument("--format", choices=sorted(REPORTERS), default="text",
+                        help="输出格式：text（默认）、json、github（GitHub 行内标注和作业摘要；在 Gitea/Forgejo 上是文本日志）、"
+                        "gitlab（GitLab 代码质量报告）、junit（JUnit XML 测试报告）")
     parser.add_argument(
         "--base",
         metavar="版本",

@@ -15,7 +15,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 VENV = ROOT / ".venv"
 # What the library imports from requirements.txt (import names).
-REQUIRED = ("yaml", "jsonschema", "jsonschema_rs", "chinese_calendar", "git", "openpyxl")
+REQUIRED = ("yaml", "jsonschema", "jsonschema_rs", "chinese_calendar", "git", "openpyxl", "tqdm")
 
 
 def _venv_python() -> Path:

@@ -86,6 +86,14 @@ def test_order_files_are_checked_row_by_row(archive):
                    ("unit-unknown", 4)]
 
 
+def test_order_numbers_differing_only_in_case_are_one_order(archive):
+    place(archive, "records/orders/2026-11.csv", HEADER
+          + "GD2026112500001,repair,tanggu,0212345678,residential,2026-11-25 14:30\n"
+          + "gd2026112500001,repair,tanggu,0212345678,residential,2026-11-25 14:30\n")
+    [duplicate] = [f for f in findings(archive, "2026-11-25T15:00") if f["code"] == "order-duplicate"]
+    assert duplicate["line"] == 3 and "不区分大小写" in duplicate["message"] and "第 2 行" in duplicate["message"]
+
+
 def test_orders_file_without_the_contract_columns(archive):
     place(archive, "records/orders/2026-11.csv", "order,kind\nGD2026112500001,repair\n")
     run = run_validate("--root", str(archive), "--as-of", AS_OF, "--format", "json")
@@ -262,12 +270,13 @@ def test_fewer_than_two_rounds_in_a_finished_year(archive):
 CUSTOMERS = "account,usage_type,unit\n" + "".join(
     f"{n:010d},{kind},tanggu\n" for kind, count, start in (("居民生活", 30, 1000), ("一般工商业", 12, 2000), ("农业生产", 5, 3000))
     for n in range(start, start + count))
+TANGGU = {"tanggu": "tanggu"}  # the unit lookup of a list that names only 塘沽
 
 
 def test_draw_is_reproducible_and_stratified():
-    first = draw(CUSTOMERS.encode(), "c.csv", "2026-10", 7, 0.10)
-    again = draw(CUSTOMERS.encode(), "c.csv", "2026-10", 7, 0.10)
-    other = draw(CUSTOMERS.encode(), "c.csv", "2026-10", 8, 0.10)
+    first = draw(CUSTOMERS.encode(), "c.csv", "2026-10", 7, 0.10, TANGGU)
+    again = draw(CUSTOMERS.encode(), "c.csv", "2026-10", 7, 0.10, TANGGU)
+    other = draw(CUSTOMERS.encode(), "c.csv", "2026-10", 8, 0.10, TANGGU)
     assert first == again and first.customers != other.customers
     assert first.strata == {"一般工商业": 12, "农业生产": 5, "居民生活": 30}
     drawn = {s["usage_type"]: s["drawn"] for s in first.as_data()["strata"]}
@@ -306,7 +315,7 @@ def test_draw_command_rejects_bad_input(archive, tmp_path_factory):
 
 
 def test_sample_below_ten_percent_in_one_stratum(archive):
-    sample = draw(CUSTOMERS.encode(), "c.csv", "2026-10", 7, 0.10)
+    sample = draw(CUSTOMERS.encode(), "c.csv", "2026-10", 7, 0.10, TANGGU)
     place(archive, "records/samples/2026-10.yaml", dump_yaml(sample.as_data()))
     place(archive, "records/rounds/LXK-2026-02.yaml", card_round(returned=(len(sample.customers) - 1, 0)))
     for i, customer in enumerate(sample.customers[1:], start=1):  # the first drawn customer never returned a card
@@ -321,7 +330,7 @@ def test_sample_below_ten_percent_in_one_stratum(archive):
 def test_a_big_districts_sample_is_checked_not_refused_for_its_size(archive):
     """A month's sample is a list the drawing tool writes: 10 % of 12,000 customers is over the 64 KiB of a record."""
     customers = "account,usage_type,unit\n" + "".join(f"{n:010d},居民生活,tanggu\n" for n in range(12_000))
-    text = dump_yaml(draw(customers.encode(), "c.csv", "2026-10", 7, 0.10).as_data())
+    text = dump_yaml(draw(customers.encode(), "c.csv", "2026-10", 7, 0.10, TANGGU).as_data())
     assert len(text.encode()) > 64 * 1024
     place(archive, "records/samples/2026-10.yaml", text)
     [short] = findings(archive, "2026-11-01T00:01")  # nobody drawn was called back

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import json
+import subprocess
+import sys
 from contextlib import redirect_stderr, redirect_stdout
 
 from callback_archive import due_cli
@@ -58,6 +60,26 @@ def test_nothing_due_says_so(archive):
 
 def test_unknown_unit_and_negative_days_are_usage_errors(archive):
     status, _, err = run_due("--root", str(archive), "--unit", "dagang")
-    assert status == 2 and "单位 `dagang` 不在 records/units.yaml 中" in err
+    assert status == 2 and "--unit 的单位“dagang”不在 records/units.yaml 中（已有：营销部（marketing）、塘沽供电分公司（tanggu）" in err
     status, _, err = run_due("--root", str(archive), "--days", "-1")
     assert status == 2 and "不能是负数" in err
+
+
+def run_script(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, str(REPO / "scripts" / "due.py"), *args], capture_output=True, text=True, check=False)
+
+
+def test_unit_by_its_chinese_name_lists_the_same_as_by_its_id():
+    by_name = run_script("--root", str(REPO), "--as-of", "2026-11-26T09:00", "--days", "10", "--unit", "营销部", "--format", "json")
+    by_id = run_script("--root", str(REPO), "--as-of", "2026-11-26T09:00", "--days", "10", "--unit", "marketing", "--format", "json")
+    assert by_name.returncode == 0 and by_name.stdout == by_id.stdout
+    assert json.loads(by_name.stdout)["heading"].startswith("截至 2026-11-26 09:00，营销部：")
+    unknown = run_script("--root", str(REPO), "--unit", "大港供电分公司")
+    assert unknown.returncode == 2 and "Traceback" not in unknown.stderr
+    assert "due.py：错误：--unit 的单位“大港供电分公司”不在 records/units.yaml 中（已有：" in unknown.stderr
+
+
+def test_due_on_the_real_clock():
+    result = run_script("--root", str(REPO), "--unit", "塘沽供电分公司")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("截至 ") and "，塘沽供电分公司：逾期 " in result.stdout.splitlines()[0]

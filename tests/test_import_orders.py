@@ -187,7 +187,7 @@ def test_one_good_and_one_bad_row_write_nothing(archive, tmp_path):
     october = ["GD2026102500001", "新装", "tanggu", "0212345670", "居民", "2026-10-25 10:00", "", ""]
     bad = REPAIR.copy()
     bad[3] = "02-1234"
-    run = run_import(str(write_csv(tmp_path, october, bad)), "--root", str(archive))
+    run = run_import(str(write_csv(tmp_path, october, bad)), "--root", str(archive), "--month", "2026-10", "--month", "2026-11")
     assert run.status == 1
     assert "第 3 行：`account`（户号） 的值 `02-1234` 格式不对" in run.stdout
     assert "第 2 行" not in run.stdout
@@ -206,7 +206,7 @@ def test_xlsx_with_datetime_cells_is_imported(archive, tmp_path):
     rows = [REPAIR.copy(), INSTALL.copy()]
     rows[0][5] = datetime(2026, 11, 25, 14, 30, 12)
     rows[1][5] = datetime(2026, 10, 31, 23, 59)
-    run = run_import(str(write_xlsx(tmp_path, *rows)), "--root", str(archive))
+    run = run_import(str(write_xlsx(tmp_path, *rows)), "--root", str(archive), "--month", "2026-11", "--month", "2026-10")
     assert run.status == 0, run.stdout + run.stderr
     assert run.stdout.startswith("读取工作表：归档工单\n")
     assert "GD2026112500123,repair,tanggu,0212345678,residential,2026-11-25 14:30:12," in imported(archive)

@@ -173,3 +173,67 @@ def test_an_open_month_is_marked_and_the_rates_are_defined(workbook, summary, tm
     write_workbook({**summary, "closed": True}, tmp_path / "closed.xlsx")
     closed = openpyxl.load_workbook(tmp_path / "closed.xlsx")
     assert not any("未结月" in str(c.value) for row in closed["汇总"].iter_rows() for c in row if c.value)
+
+
+# Texts Excel or WPS would take for a formula (OWASP "CSV Injection"), each as a clerk might type it.
+FORMULA_TEXTS = ['=HYPERLINK("http://x","点我")', "+1+cmd|' /C calc'!A0", "-2+3", "@SUM(A1:A9)", "\t=1+1", "\r=1+1"]
+
+
+def _formula_archive(root: Path) -> None:
+    """The report fixture, plus one dissatisfied customer per formula text and a letter whose subject is one."""
+    from conftest import place, visit_yaml
+    from report_fixture import _quoted, build_fixture
+
+    build_fixture(root)
+    for n, text in enumerate(FORMULA_TEXTS, 3):
+        record = visit_yaml(f"HF-20261126-000{n}", unit="xinbei", order=f"GD202611250000{n}").replace(
+            "satisfaction: satisfied\n",
+            f"satisfaction: dissatisfied\nopinion: {_quoted(text)}\nfollow_up: {_quoted(text + '（跟进）')}\n")
+        place(root, f"records/visits/xinbei/2026/11/HF-20261126-000{n}.yaml", record)
+    letter = (root / "records/letters/marketing/2026/11/FH-20261102-0001.yaml").read_text(encoding="utf-8")
+    place(root, "records/letters/marketing/2026/11/FH-20261102-0002.yaml",
+          letter.replace("FH-20261102-0001", "FH-20261102-0002").replace(_quoted(HOSTILE_SUBJECT), '"=1+1"'))
+
+
+def test_no_text_becomes_a_formula_and_each_is_shown_as_written(archive: Path, tmp_path: Path) -> None:
+    from zipfile import ZipFile
+
+    from callback_archive.archive import load_archive
+    from callback_archive.reports import month_summary
+    from callback_archive.timeutil import parse_time
+    from conftest import AS_OF
+
+    _formula_archive(archive)
+    path = tmp_path / "2026-11.xlsx"
+    write_workbook(month_summary(load_archive(archive), (2026, 11), parse_time(AS_OF)), path)
+    workbook = openpyxl.load_workbook(path)
+    cells = [cell for ws in workbook.worksheets for row in ws.iter_rows() for cell in row if cell.value is not None]
+    assert [c.coordinate for c in cells if c.data_type == "f"] == []
+    texts = {c.value: c for c in cells if isinstance(c.value, str)}
+    for text in FORMULA_TEXTS:
+        for shown in (text, text + "（跟进）"):
+            shown = shown.replace("\r", "\n")  # XML keeps no bare carriage return: it is read as a line break
+            assert shown in texts, shown
+            assert texts[shown].data_type == "s" and texts[shown].quotePrefix, shown
+    assert texts["=1+1"].quotePrefix
+    assert not texts["全公司"].quotePrefix  # ordinary text keeps its look
+    with ZipFile(path) as package:
+        sheets = [name for name in package.namelist() if name.startswith("xl/worksheets/sheet")]
+        assert len(sheets) == len(workbook.worksheets)
+        for name in sheets:
+            xml = package.read(name).decode("utf-8")
+            assert "<f>" not in xml and "<f " not in xml, name
+
+
+def test_put_keeps_error_codes_and_control_characters_as_text(tmp_path: Path) -> None:
+    from callback_archive.report_xlsx import put
+
+    wb = openpyxl.Workbook()
+    put(wb.active, 1, 1, "#N/A")
+    put(wb.active, 2, 1, "意见\x07含控制字符")
+    put(wb.active, 3, 1, 5)
+    wb.save(tmp_path / "x.xlsx")
+    ws = openpyxl.load_workbook(tmp_path / "x.xlsx").active
+    assert (ws["A1"].value, ws["A1"].data_type) == ("#N/A", "s")
+    assert ws["A2"].value == "意见\ufffd含控制字符"
+    assert (ws["A3"].value, ws["A3"].data_type) == (5, "n")

@@ -38,11 +38,13 @@ def check_orders(archive, context) -> Iterable[Finding]:
     """An order is imported once, for a unit that exists."""
     seen: dict[str, str] = {}
     for order in archive.orders:
-        if order.order in seen:
+        number = order.order.upper()  # gd… and GD… are one order in the marketing system
+        if number in seen:
             yield finding("order-duplicate", order.path, order.line,
-                          f"工单 {order.order} 已在 {seen[order.order]} 中：同一工单只能导入一次，请删除这一行。", record=order.order)
+                          f"工单 {order.order} 已在 {seen[number]} 中（工单号不区分大小写）：同一工单只能导入一次，请删除这一行。",
+                          record=order.order)
             continue
-        seen[order.order] = f"{order.path} 第 {order.line} 行"
+        seen[number] = f"{order.path} 第 {order.line} 行"
         if archive.units and order.unit not in archive.units:
             yield finding("unit-unknown", order.path, order.line,
                           f"工单 {order.order} 的受理单位 `{order.unit}` 不在 records/units.yaml 中：请改正，或先登记该单位。",

@@ -71,7 +71,7 @@ def check_landing(archive, context) -> Iterable[Finding]:
     if history.shallow:
         yield finding("history-shallow", "records", None,
                       "这是 Git 浅克隆（只有最近的提交），无法确定每条记录合并到 main 的时间，档案建立时限未检查。"
-                      "请取完整历史：本地运行 git fetch --unshallow；GitHub Actions 在 actions/checkout 中设置 fetch-depth: 0。")
+                      "请取完整历史：本地运行 git fetch --unshallow；GitHub、Gitea 在 actions/checkout 中设置 fetch-depth: 0，GitLab CI 设置变量 GIT_DEPTH 为 0。")
         return
     history = history.until(context.as_of)
     yield from _broken_seals(history)

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import gc
 import math
-import tempfile
 from collections import Counter, defaultdict
 from concurrent.futures import Future, ProcessPoolExecutor
-from pathlib import Path
 
 from ..audit import audit_pages
 from ..cases import letter_state
@@ -17,8 +15,7 @@ from ..labels import label
 from ..model import Letter
 from ..report_layout import PROVISIONAL_NOTE, counting_note, head_total, penalties_table
 from ..report_markdown import code, escape_text, link_articles, render_index, render_month, render_table
-from ..report_xlsx import write_workbook
-from ..summary_model import Summary
+from ..report_xlsx import render_workbook
 from .common import article_link, front_matter, rel
 from .data import SiteData
 from .records import LETTER_STATES, Anchors, RecordBlocks, all_letters, month_words, raw_regions
@@ -29,14 +26,6 @@ OTHER_ROWS = 500  # findings outside records listed on the results page; the res
 
 def _key(month: tuple[int, int]) -> str:
     return f"{month[0]}-{month[1]:02d}"
-
-
-def workbook_bytes(summary: Summary) -> bytes:
-    """The month's workbook (``report_xlsx``) as bytes, for a file of the site."""
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "report.xlsx"
-        write_workbook(summary, path)
-        return path.read_bytes()
 
 
 def workbook_path(month: tuple[int, int]) -> str:
@@ -51,7 +40,7 @@ def start_workbooks(site: SiteData) -> dict[str, Future]:
         return {}
     pool = ProcessPoolExecutor(max_workers=1, initializer=gc.enable)  # a copy of this process, whose collector may wait
     try:
-        return {workbook_path(month): pool.submit(workbook_bytes, summary) for month, summary in site.summaries.items()}
+        return {workbook_path(month): pool.submit(render_workbook, summary) for month, summary in site.summaries.items()}
     finally:
         pool.shutdown(wait=False)  # the submitted workbooks are still made; the worker ends after the last
 
