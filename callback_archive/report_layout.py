@@ -295,6 +295,31 @@ def penalties_table(summary: Summary, provisional: bool = False) -> Table:
     return table
 
 
+def submission_check(submission: SubmissionState) -> str:
+    """Whether a submission's total agrees with the archive's; records that came after it are no discrepancy."""
+    if submission.reported_total is None:
+        return "—"
+    if submission.reported_total == submission.archive_total:
+        return "一致"
+    if submission.after_submission is None:
+        return "与档案不同（没有 Git 历史，无法区分上报后入档的记录）"
+    # Each later record adds at most one item (a later attempt on a counted case adds none).
+    if 0 < submission.archive_total - submission.reported_total <= submission.after_submission:
+        return f"上报后又有 {submission.after_submission} 条记录入档，另计，不算不一致"
+    return "与档案不一致：请核对上报文件"
+
+
+def submissions_table(summary: Summary) -> Table:
+    """Each unit's submission (第十九、二十条) beside the archive's figures, with later arrivals counted apart."""
+    table = Table([Column("单位"), Column("上报状态"), Column("统计上报责任人", PERSON), Column("上报应回访", COUNT),
+                   Column("档案应回访（现在）", COUNT), Column("上报后入档的记录", COUNT), Column("核对")])
+    for unit in summary.units:
+        s = unit.submission
+        table.add([unit.name, submission_text(s), unit.reporter, s.reported_total, s.archive_total,
+                   s.after_submission, submission_check(s)], "station" if unit.parent else "unit")
+    return table
+
+
 def late_arrivals_table(summary: Summary) -> Table:
     """Records that arrived this month for cases of months already closed: listed, never fined again."""
     table = Table([Column("记录编号"), Column("所属案例"), Column("案例月份"), Column("合并时间"), Column("文件", CODE)])

@@ -19,7 +19,7 @@ from .summary_model import Summary, read_summary
 from .report_layout import (
     AMOUNT, ARTICLE, CATEGORY_ARTICLES, CAUSES, CODE, COUNT, PERSON, RATE, Table, card_rounds_table,
     OPEN_MONTH_NOTE, PROVISIONAL_NOTE, RATE_DEFINITIONS, category_table, conduct_table, counting_note, large_customers_table,
-    late_arrivals_table, letters_table, month_text, head_total, open_month_note, opinions_table, penalties_table, report_title, unit_rows,
+    late_arrivals_table, letters_table, month_text, submissions_table, head_total, open_month_note, opinions_table, penalties_table, report_title, unit_rows,
     unit_table,
 )
 
@@ -202,6 +202,9 @@ def render_month(data: Summary | dict, *, xlsx_name: str | None = None, rules_pa
         section("各单位汇总", render_table(unit_table(summary), rules_page), ours(
             "“（含下属供电所）”行是分公司本部与所属供电所之和，全公司合计不重复计入；"
             "考核金额为扣罚责任部门的金额（第二十五至二十七条），主管领导和责任人的金额见“考核”一节。")),
+        section("月度上报核对（第十九、二十条）", render_table(submissions_table(summary), rules_page), ours(
+            "上报应回访取自各单位的上报文件（营销部为全公司汇总），与档案现在的数字并列；上报之后才合并到 main 的记录另列，"
+            "不算上报不一致。")),
         section("回访内容（第七条）", _topics_table(summary)),
         section("分类统计（第十三条）", ours("按细则第十三条的分类设档统计；没有记录的单位不列出。")),
     ]

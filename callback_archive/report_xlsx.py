@@ -33,7 +33,7 @@ from openpyxl.writer.excel import ExcelWriter
 from .report_layout import (
     AMOUNT, CAUSES, COUNT, RATE, Table, card_rounds_table, category_table, conduct_table, counting_note,
     large_customers_table, letters_table, month_text, opinions_table, penalties_table, report_title, unit_table,
-    PROVISIONAL_NOTE, RATE_DEFINITIONS, open_month_note,
+    PROVISIONAL_NOTE, RATE_DEFINITIONS, open_month_note, submissions_table,
 )
 from .safefile import write_atomic
 from .summary_model import Summary, read_summary
@@ -197,6 +197,9 @@ def _summary_sheet(ws: Worksheet, summary: Summary) -> None:
     provisional = summary.company.provisional
     if provisional:
         sheet.note(f"有 {provisional} 项的时限按暂定的工作日（周一至周五）计算，日历公布后可能变化。")
+    sheet.skip()
+    sheet.note("月度上报核对（第十九、二十条）：上报之后才合并到 main 的记录另列，不算上报不一致。", bold=True)
+    sheet.table(submissions_table(summary))
     sheet.finish(frozen_columns=1)
 
 

@@ -10,6 +10,7 @@ from .coverage import plan_progress
 from .labels import label
 from .penalties import PenaltyCase, conduct_referrals, late_arrivals, penalty_cases
 from .stats import CATEGORIES, CATEGORY_NAMES, Month, Tally, company, rollups, unit_tallies
+from .model import Submission
 from .submissions import submission_state, submitted_time
 from .summary_model import summary_version
 from .timeutil import format_time
@@ -74,12 +75,29 @@ def _amounts(cases: list[PenaltyCase]) -> dict:
     }
 
 
+def _submission_check(archive: Archive, submission: Submission | None, scope: Tally) -> dict:
+    """A submission's total next to the archive's (the unit's own, the company's for the marketing department),
+    and how many of the archive's records reached main only after the submission: counted apart, they are
+    not a discrepancy. ``after_submission`` is None without Git history (nothing tells when records landed)."""
+    if submission is None:
+        return {"reported_total": None, "archive_total": scope.totals()["total"], "after_submission": None}
+    history = archive.history
+    after = None
+    if history is not None and not history.shallow:
+        moment = submitted_time(archive, submission)
+        landings = [history.landing(path) for path in scope.files]
+        after = sum(landing is None or landing.time > moment for landing in landings)
+    return {"reported_total": sum(row.get("total", 0) for row in submission.figures.values()),
+            "archive_total": scope.totals()["total"], "after_submission": after}
+
+
 def month_summary(archive: Archive, month: Month, as_of: datetime) -> dict:
     """Everything the monthly report shows, as plain data (the contract of summary.json)."""
     year, number = month
     tallies = unit_tallies(archive, as_of).get(month, {})
     combined = rollups(archive, tallies)
     cases = [c for c in penalty_cases(archive, as_of) if c.month == month]
+    whole = company(tallies)
     units = []
     for unit in archive.units.values():
         own = tallies.get(unit.id, Tally())
@@ -98,10 +116,10 @@ def month_summary(archive: Archive, month: Month, as_of: datetime) -> dict:
                 "state": state,
                 "submitted_at": format_time(submitted_time(archive, submission)) if submission else None,
                 "submitted_by": submission.submitted_by if submission else None,
+                **_submission_check(archive, submission, whole if unit.kind == "marketing" else own),
             },
             "penalties": _penalty_totals([c for c in cases if c.unit == unit.id]),
         })
-    whole = company(tallies)
     due = archive.rules.monthly_report_due(year, number)
     return {
         "version": summary_version(),  # schemas/reports/summary.schema.json's; raised when a key changes meaning

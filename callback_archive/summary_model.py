@@ -77,6 +77,9 @@ class SubmissionState:
     state: str
     submitted_at: str | None
     submitted_by: str | None
+    reported_total: int | None  # the submission's 应回访 total
+    archive_total: int  # the archive's, now
+    after_submission: int | None  # records that reached main after the submission (None: no Git history)
 
 
 @dataclass(frozen=True)

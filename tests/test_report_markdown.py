@@ -194,3 +194,37 @@ def test_a_provisional_case_stays_out_of_the_totals(archive):
     assert page.row("全公司", cells=20)[-2:] == ["0", "1,000"]  # 考核金额, 暂定考核金额（不计入合计）
     assert page.row(case["id"])[5] == "1,000" and page.row("暂定合计（不计入月度合计）")[5] == "1,000"
     assert "本月没有考核案例。" in "".join(page.text)  # the counted table is empty
+
+
+def test_records_after_a_submission_are_counted_apart_not_as_a_discrepancy(archive, capsys):
+    from callback_archive import build_reports_cli
+    from callback_archive.history import load_history
+    from gitrepo import GitRepo
+
+    repo = GitRepo(archive)
+    add_visit(archive, "HF-20261126-0001", order="GD2026112500123", archived="2026-11-25T14:30:00+08:00",
+              visited="2026-11-26 08:00")
+    repo.commit("登记回访", at="2026-11-26T12:00:00+08:00")
+    assert build_reports_cli.main(["--root", str(archive), "--submit", "tanggu", "--month", "2026-11",
+                                   "--as-of", "2026-12-02T10:00"]) == 0
+    repo.commit("塘沽上报", at="2026-12-02T10:30:00+08:00")
+    add_visit(archive, "HF-20261128-0001", order="GD2026112800001", archived="2026-11-28T09:00:00+08:00",
+              visited="2026-11-28 15:00")  # counted in November, merged after the submission
+    repo.commit("补登回访", at="2026-12-03T09:00:00+08:00")
+
+    def tanggu_row(as_of: str) -> list[str]:
+        loaded = load_archive(archive)
+        loaded.history = load_history(archive, use_cache=False).until(parse_time(as_of))
+        summary = month_summary(loaded, (2026, 11), parse_time(as_of))
+        return Page(to_html(render_month(summary))).row("塘沽供电分公司", cells=7)
+
+    row = tanggu_row("2026-12-04T09:00")
+    assert row[3:] == ["1", "2", "1", "上报后又有 1 条记录入档，另计，不算不一致"]
+    assert tanggu_row("2026-12-02T12:00")[3:5] == ["1", "2"]  # the later record is not on main yet: apart all the same
+    submitted = archive / "records/submissions/2026-11/tanggu.yaml"
+    submitted.write_text(submitted.read_text(encoding="utf-8").replace("total: 1", "total: 0"), encoding="utf-8")
+    repo.commit("改动上报数字", at="2026-12-03T10:00:00+08:00")
+    assert tanggu_row("2026-12-04T09:00")[3:] == ["0", "2", "1", "与档案不一致：请核对上报文件"]  # 2 more, 1 later
+    page = Page(to_html(render_month(month_summary(load_archive(archive), (2026, 11), parse_time("2026-12-04T09:00")))))
+    assert page.row("营销部", cells=7)[3:] == ["—", "2", "—", "—"]  # no submission (its archive figure: the company)
+    assert "与档案不同（没有 Git 历史" in page.row("塘沽供电分公司", cells=7)[6]  # no history: cannot tell

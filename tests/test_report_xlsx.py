@@ -37,7 +37,12 @@ def header_row(ws) -> int:
 
 
 def rows_by_first_cell(ws) -> dict[str, tuple]:
-    return {row[0].value: row for row in ws.iter_rows(min_row=header_row(ws) + 1) if row[0].value}
+    """Rows below the first header by their first cell; the first row wins (later tables repeat unit names)."""
+    rows: dict[str, tuple] = {}
+    for row in ws.iter_rows(min_row=header_row(ws) + 1):
+        if row[0].value:
+            rows.setdefault(row[0].value, row)
+    return rows
 
 
 def test_sheets_in_submission_order(workbook):
@@ -170,6 +175,8 @@ def test_an_open_month_is_marked_and_the_rates_are_defined(workbook, summary, tm
     assert any(t.startswith("按时率 = 按时 ÷（按时 + 超时 + 逾期未完成）") for t in texts)
     penalties = [str(c.value) for row in workbook["考核"].iter_rows() for c in row if c.value]
     assert any(t.startswith("未结月，数字会变") for t in penalties) and "暂定考核案例（不计入合计）" in penalties
+    assert "月度上报核对（第十九、二十条）：上报之后才合并到 main 的记录另列，不算上报不一致。" in texts
+    assert "上报后入档的记录" in texts and "档案应回访（现在）" in texts
     write_workbook({**summary, "closed": True}, tmp_path / "closed.xlsx")
     closed = openpyxl.load_workbook(tmp_path / "closed.xlsx")
     assert not any("未结月" in str(c.value) for row in closed["汇总"].iter_rows() for c in row if c.value)
