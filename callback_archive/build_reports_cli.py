@@ -9,7 +9,9 @@ from pathlib import Path
 
 from .archive import Archive, load_archive
 from .history import GitUnavailable, History, create_seal, load_history
-from .cli import ChineseArgumentParser, UsageError, add_root_and_as_of, parse_month, resolve_as_of, resolve_root
+from .cli import (
+    ChineseArgumentParser, UsageError, add_root_and_as_of, note_left_out, parse_month, resolve_as_of, resolve_root,
+)
 from .report_markdown import render_index, render_month
 from .report_xlsx import write_workbook
 from .reports import month_summary, months_present
@@ -97,6 +99,7 @@ def main(argv: list[str] | None = None) -> int:
     except UsageError as exc:
         print(f"build_reports.py：错误：{exc}", file=sys.stderr)
         return 2
+    note_left_out("build_reports.py", archive.findings)
     out = args.out if args.out.is_absolute() else root / args.out
     try:
         summaries = write_reports(archive, months, as_of, out, index=not month)

@@ -8,9 +8,12 @@ import os
 import sys
 from datetime import datetime
 from pathlib import Path
-from typing import Callable, NoReturn
+from typing import TYPE_CHECKING, Callable, Iterable, NoReturn
 
 from .timeutil import BEIJING, parse_time
+
+if TYPE_CHECKING:
+    from .findings import Finding
 
 CODE_ROOT = Path(__file__).resolve().parent.parent
 
@@ -101,3 +104,14 @@ def parse_month(text: str) -> tuple[int, int]:
     if len(parts) != 2 or len(parts[0]) != 4 or not all(p.isdigit() for p in parts) or not 1 <= int(parts[1]) <= 12:
         raise UsageError(f"--month 应写成 年-月，如 2026-10，而不是 {text}。")
     return int(parts[0]), int(parts[1])
+
+
+def note_left_out(program: str, findings: Iterable[Finding]) -> None:
+    """Name on stderr the files in which loading found errors: what could not be read of them is missing from
+    the command's results, which would otherwise look complete (a broken visit's work order listed as still
+    waiting for its callback, a fine counted for it)."""
+    files = sorted({f.file for f in findings if f.severity == "error"})
+    if files:
+        shown = "、".join(files[:10]) + (f" 等 {len(files)} 个文件" if len(files) > 10 else "")
+        print(f"{program}：注意：{shown} 有错误，读不出的内容没有计入下面的结果；"
+              "请运行 python scripts/validate.py 查看并改正。", file=sys.stderr)

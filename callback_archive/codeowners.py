@@ -20,6 +20,7 @@ from pathlib import Path
 
 from .cli import ChineseArgumentParser, UsageError, resolve_root
 from .safefile import ensure_inside, write_atomic
+from .schemas import load_schema
 from .yamlread import YamlSyntaxError, parse_yaml
 
 CODEOWNERS_FILE = ".github/CODEOWNERS"
@@ -62,7 +63,8 @@ def load_units(root: Path) -> list[dict]:
     except (OSError, UnicodeDecodeError, YamlSyntaxError):
         data = None
     units = data.get("units") if isinstance(data, dict) else None
-    if not isinstance(units, list) or not all(isinstance(u, dict) and isinstance(u.get("id"), str) for u in units):
+    # The schema's patterns keep a unit id or team from writing lines of its own into CODEOWNERS.
+    if not isinstance(units, list) or load_schema("units").problems(data):
         raise UsageError(f"{UNITS_FILE} 缺失或有误：请先运行 python scripts/validate.py {UNITS_FILE} 查看问题。")
     return units
 

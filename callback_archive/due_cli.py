@@ -6,10 +6,12 @@ import json
 import sys
 
 from .archive import load_archive
-from .cli import ChineseArgumentParser, UsageError, add_root_and_as_of, resolve_as_of, resolve_root
+from .cli import ChineseArgumentParser, UsageError, add_root_and_as_of, note_left_out, resolve_as_of, resolve_root
 from .duelist import DueItem, due_items
 from .timeutil import format_time
 from .unitnames import resolve_unit, unit_lookup
+
+MAX_DAYS = 366  # --days looks ahead this many work days at most (far more than any deadline; a huge N overflows)
 
 
 def build_parser() -> ChineseArgumentParser:
@@ -62,9 +64,11 @@ def main(argv: list[str] | None = None) -> int:
     try:
         root = resolve_root(args.root)
         as_of = resolve_as_of(args.as_of)
-        if args.days < 0:
-            raise UsageError("--days 不能是负数。")
+        if not 0 <= args.days <= MAX_DAYS:
+            raise UsageError(f"--days 应为 0 到 {MAX_DAYS} 之间的整数（工作日数），而不是 {args.days}。")
         archive = load_archive(root)
+        if not archive.units:
+            raise UsageError("records/units.yaml 缺失或有误，无法确定单位：请先运行 scripts/validate.py 查看问题。")
         unit = None
         if args.unit is not None:
             try:
@@ -76,6 +80,7 @@ def main(argv: list[str] | None = None) -> int:
     except UsageError as exc:
         print(f"due.py：错误：{exc}", file=sys.stderr)
         return 2
+    note_left_out("due.py", archive.findings)
     items = due_items(archive, as_of, args.days, unit)
     overdue = sum(1 for i in items if i.state == "overdue")
     who = archive.units[unit].name if unit else "全部单位"

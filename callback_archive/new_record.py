@@ -20,6 +20,7 @@ from typing import Any, Callable
 
 import yaml
 
+from .archive import MAX_FILE_BYTES
 from .model import TIME_FIELDS
 from .schemas import load_schema
 from .timeutil import BEIJING, format_time, parse_time
@@ -45,11 +46,11 @@ KINDS: dict[str, RecordKind] = {
 # Fields a new record never has: the id is allocated; ``amend`` appends amendments, ``void`` voids.
 _NOT_ASKED = {"id", "amendments", "void"}
 
-# Prompt order where the schema order is not the natural one: the work order right after the
-# category, since it fills the trigger, the unit and the customer. Others follow in schema order.
+# Prompt order where the schema order is not the natural one: the work order first, since the
+# imported orders fill the category, the trigger, the unit and the customer. Others follow in schema order.
 _ORDER = {
     "visit": (
-        "category", "trigger.order", "round", "unit", "trigger.kind", "trigger.archived_at", "trigger.disaster",
+        "trigger.order", "category", "round", "unit", "trigger.kind", "trigger.archived_at", "trigger.disaster",
         "customer.account", "customer.name", "customer.phone", "customer.kind", "customer.voltage_kv",
         "customer.groups", "method", "visited_at", "visitor", "topics", "reached", "satisfaction", "opinion",
         "follow_up",
@@ -325,12 +326,35 @@ def _value_problems(kind: str, answers: Answers, context: Context) -> list[Probl
         if (moment.date() > context.as_of.date()) if len(text) == 10 else (moment > context.as_of):
             found.append(Problem(path, f"{text} 晚于当前时间 {format_time(context.as_of)}：不能预先登记，请核对。"))
     visited, archived = moments.get("visited_at"), moments.get("trigger.archived_at")
-    if kind == "visit" and visited and archived and visited < archived:
+    if kind == "visit" and visited and archived and before_at_precision(
+            visited, answers["visited_at"], archived, answers["trigger.archived_at"]):
         found.append(Problem("visited_at", f"回访时间 {format_time(visited)} 早于业务归档时间 {format_time(archived)}：回访应在归档之后，请核对。"))
     received, replied = moments.get("received_at"), moments.get("replied_at")
     if kind == "letter" and received and replied and replied.date() < received.date():
         found.append(Problem("replied_at", f"复函日期 {replied:%Y-%m-%d} 早于收函日期 {received:%Y-%m-%d}：请核对。"))
     return found
+
+
+def _has_seconds(text: str) -> bool:
+    return bool(re.search(r"\d{2}:\d{2}:\d{2}", text))
+
+
+def before_at_precision(early: datetime, early_text: str, late: datetime, late_text: str) -> bool:
+    """Whether ``early`` is before ``late`` at the precision both texts have (a minute when either has no seconds)."""
+    if not (_has_seconds(early_text) and _has_seconds(late_text)):
+        early, late = early.replace(second=0), late.replace(second=0)
+    return early < late
+
+
+def same_at_precision(typed: str, known: str) -> bool:
+    """Whether a typed time is ``known`` as far as it says (``08:10`` agrees with ``08:10:35``)."""
+    try:
+        a, b = parse_time(typed), parse_time(known)
+    except ValueError:
+        return False
+    if not (_has_seconds(typed) and _has_seconds(known)):
+        a, b = a.replace(second=0), b.replace(second=0)
+    return a == b
 
 
 def new_problems(kind: str, answers: Answers, path: str, value: Any, context: Context) -> list[Problem]:
@@ -368,10 +392,20 @@ def describe(values: dict[str, str] | list[tuple[str, str]]) -> str:
 
 _TRUE_WORDS = {"是", "true", "yes", "y"}
 _FALSE_WORDS = {"否", "false", "no", "n"}
+_INTEGER = re.compile(r"[+-]?[0-9]{1,15}")
+_DECIMAL = re.compile(r"[+-]?(?=[0-9.]{1,16}\Z)[0-9]+(?:\.[0-9]+)?")
 _SPLIT = re.compile(r"[,，、;；\s]+")
 _LOOSE_TIME = re.compile(
     r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:[ T]+(\d{1,2})[:：时点](\d{1,2})分?(?:[:：](\d{1,2})秒?)?)?\Z"
 )
+
+
+def readable(text: str) -> str:
+    """``text`` if it is real text; bytes that were not UTF-8 (kept as surrogates) are refused in Chinese."""
+    if any("\ud800" <= c <= "\udfff" for c in text):
+        shown = text.encode("utf-8", "backslashreplace").decode("ascii", "backslashreplace")[:60]
+        raise InputError(f"“{shown}”含有无法识别的字节（不是 UTF-8 编码的文字）：请把终端或文件改成 UTF-8 后重新输入。")
+    return text
 
 
 def parse_answer(kind: str, field: Field, text: str, choices: list[tuple[str, str]] | None = None) -> Any:
@@ -379,18 +413,19 @@ def parse_answer(kind: str, field: Field, text: str, choices: list[tuple[str, st
 
     Raises :class:`InputError` with the allowed values when the text cannot be that field's value.
     """
-    text = text.strip()
+    text = readable(text).strip()
     if field.type == "boolean":
         word = text.lower()
         if word in _TRUE_WORDS or word in _FALSE_WORDS:
             return word in _TRUE_WORDS
         raise InputError(f"“{text}”不是是/否：请填写 是 或 否（也可写 true 或 false）。")
     if field.type in ("number", "integer"):
-        try:
-            number = float(text) if field.type == "number" else int(text)
-        except ValueError:
-            raise InputError(f"“{text}”不是数字：请填写数字，如 {(field.schema.get('examples') or [10])[0]}。") from None
-        return int(number) if isinstance(number, float) and number.is_integer() and "." not in text else number
+        pattern = _INTEGER if field.type == "integer" else _DECIMAL
+        if not pattern.fullmatch(text):  # no nan, inf, 1e999, 1_0 or a 5,000-digit number: nothing a record needs
+            example = (field.schema.get("examples") or [10])[0]
+            kind = "整数" if field.type == "integer" else "数字"
+            raise InputError(f"“{text[:40]}”不是{kind}：请填写不超过 15 位的{kind}，如 {example}。")
+        return float(text) if "." in text else int(text)
     if field.type == "array":
         picked = []
         for part in filter(None, _SPLIT.split(text)):
@@ -398,11 +433,35 @@ def parse_answer(kind: str, field: Field, text: str, choices: list[tuple[str, st
             if value not in picked:
                 picked.append(value)
         return picked
+    text = _unquoted(text)
     if field.quoted:
         text = re.sub(r"\s+", "", text)
     if field.path in TIME_FIELDS.get(kind, ()):
         return normalize_time(kind, field, text)
     return _choice(text, choices) if choices else text
+
+
+_QUOTES = {'"': '"', "'": "'", "“": "”", "‘": "’", "「": "」"}
+
+
+def _unquoted(text: str) -> str:
+    """``"0212345678"`` → ``0212345678``: people quote what the file keeps in quotes; the quotes are not the value."""
+    if len(text) >= 2 and _QUOTES.get(text[0]) == text[-1]:
+        return text[1:-1].strip()
+    return text
+
+
+_QUOTE_CLAUSE = re.compile(r"[^，。]*加引号[^，。]*[，。]?")
+
+
+def prompt_description(field: Field) -> str:
+    """A field's description as a question: what the file needs (quotes) is said as what the command does."""
+    if not field.quoted or "加引号" not in field.description:
+        return field.description
+    text = _QUOTE_CLAUSE.sub("", field.description).rstrip("，")
+    if text and not text.endswith("。"):
+        text += "。"
+    return text + "直接输入即可（加不加引号都行），写入文件时会自动加上引号。"
 
 
 def _choice(text: str, choices: list[tuple[str, str]]) -> str:
@@ -474,13 +533,17 @@ def find_order(root: Path, order: str) -> tuple[Answers, str] | None:
 def _previous_attempt(root: Path, order: str) -> tuple[Answers, str] | None:
     needle = order.encode("utf-8")
     for path in sorted((root / "records" / "visits").rglob("*.yaml"), reverse=True):
-        raw = path.read_bytes()
+        try:
+            regular = path.is_file() and not path.is_symlink() and path.stat().st_size <= MAX_FILE_BYTES
+            raw = path.read_bytes() if regular else b""
+        except OSError:
+            continue
         if needle not in raw:
             continue
         try:
             data = parse_yaml(raw.decode("utf-8-sig")).data
-        except (UnicodeDecodeError, YamlSyntaxError):
-            continue
+        except (UnicodeDecodeError, YamlSyntaxError, RecursionError):
+            continue  # the validator tells what is wrong with it; here it just cannot say anything
         if not isinstance(data, dict) or get_path(data, "trigger.order") != order or "void" in data:
             continue
         answers = {
@@ -499,7 +562,7 @@ def _orders_file_row(root: Path, order: str) -> tuple[Answers, str] | None:
     for path in sorted((root / "records" / "orders").glob("*.csv"), reverse=True):
         try:
             rows = list(csv.DictReader(path.read_text(encoding="utf-8-sig").splitlines()))
-        except (UnicodeDecodeError, csv.Error):
+        except (OSError, UnicodeDecodeError, csv.Error):
             continue
         for row in rows:
             if (row.get("order") or "").strip() != order:

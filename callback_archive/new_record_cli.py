@@ -10,10 +10,10 @@ import re
 import sys
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from . import validate_cli
-from .archive import classify, decode
+from .archive import MAX_FILE_BYTES, classify, decode
 from .archive import load_archive
 from .cli import ChineseArgumentParser, UsageError, add_root_and_as_of, parse_month, resolve_as_of, resolve_root
 from .submissions import write_submission
@@ -40,13 +40,17 @@ from .new_record import (
     parse_answer,
     present,
     problems,
+    prompt_description,
+    readable,
     record_fields,
     record_relpath,
     render_record,
+    same_at_precision,
     set_field,
     subschema,
     value_choices,
 )
+from .safefile import WriteError, ensure_inside, locked, write_atomic
 from .timeutil import format_time, parse_date
 from .yamlread import YamlSyntaxError, parse_yaml
 
@@ -83,9 +87,9 @@ def build_parser() -> ChineseArgumentParser:
             allow_abbrev=False,
             help=f"登记一条{spec.label}记录",
             description=f"登记一条{spec.label}记录。所有字段都可以用选项给出；缺少的字段在终端中逐项提问"
-            "（加 -i 则每一项都问，选项给出的值作为默认值）。",
+            "（加 -i 则选项没有给出的每一项都问）。选项给出的值不再提问；写入前列出全部内容，可按编号改正任一项。",
         )
-        sub.add_argument("-i", "--interactive", action="store_true", help="逐项提问，命令行给出的值作为默认值")
+        sub.add_argument("-i", "--interactive", action="store_true", help="逐项提问选项没有给出的每一项，写入前可按编号改正")
         for field in record_fields(kind):
             sub.add_argument(field.flag, dest=field.path, metavar="值", help=_help(field))
         add_root_and_as_of(sub)
@@ -157,8 +161,9 @@ class Prompter:
         self.context = context
         self.seeds = seeds
         self.fields = record_fields(kind)
-        self.answers: Answers = {}
+        self.answers: Answers = dict(seeds)  # values given as options are never asked again
         self.looked_up: Answers = {}
+        self.previous: Answers = {}  # the value a field had before the person chose to change it
         self.opened: set[str] = set()  # optional objects whose first field has been asked
 
     def say(self, text: str = "") -> None:
@@ -169,10 +174,19 @@ class Prompter:
 
     def run(self) -> Answers:
         self.say(f"登记{KINDS[self.kind].label}记录：逐项填写，方括号里是默认值，直接回车即采用。按 Ctrl+C 放弃。")
+        order = self.seeds.get("trigger.order")
+        if isinstance(order, str):
+            self.look_up(order)
         for field in self.fields:
+            if field.path in self.seeds:
+                continue
             required = self.applies(field)
             if required is not None:
                 self.ask(field, required)
+        return self.settle()
+
+    def settle(self) -> Answers:
+        """Re-ask the fields that stop the record from being written until none does."""
         for _ in range(2 * len(self.fields)):
             pending = problems(self.kind, self.answers, self.context)
             if not pending:
@@ -198,14 +212,30 @@ class Prompter:
 
     def fix(self, problem: Problem) -> None:
         field = next((f for f in self.fields if _concerns(f, problem.path)), None)
+        if field is None and not problem.path:
+            dropped = self._settled_by_dropping(problem)
+            if dropped is not None:  # e.g. a satisfaction left over after 是否联系上 was changed to 否
+                self.say(f"！{problem.message}（已去掉“{dropped.title or dropped.path}”。）")
+                self.answers.pop(dropped.path)
+                return
         if field is None:
             raise InputError(problem.message)
         self.say(f"！{problem.message}")
         self.answers.pop(field.path, None)
         self.ask(field, True)
 
+    def _settled_by_dropping(self, problem: Problem) -> Field | None:
+        """The optional answer, latest first, whose removal alone makes a record-level problem go away."""
+        for field in reversed(self.fields):
+            if field.path not in self.answers:
+                continue
+            rest = {p: v for p, v in self.answers.items() if p != field.path}
+            if not is_required(self.kind, rest, field.path) and problem not in problems(self.kind, rest, self.context):
+                return field
+        return None
+
     def default(self, field: Field) -> Any:
-        for source in (self.seeds, self.looked_up):
+        for source in (self.previous, self.seeds, self.looked_up):
             if field.path in source:
                 return source[field.path]
         return default_for(self.kind, field.path, self.answers, self.context)
@@ -220,7 +250,7 @@ class Prompter:
         if parent_path and not present(self.answers, parent_path) and not required:
             parent = subschema(self.kind, parent_path)  # an optional group: say what it is for
             self.say(f"〔{parent.get('title', parent_path)}〕{parent.get('description', '')}（不适用的直接回车跳过整组）")
-        self.say(f"【{field.title or field.path}】{field.description}".rstrip())
+        self.say(f"【{field.title or field.path}】{prompt_description(field)}".rstrip())
         for number, (value, name) in enumerate(choices or [], 1):
             self.say(f"  {number}. {value}  {name}".rstrip())
         self.say(f"  （{self._how(field, choices, required, default)}）")
@@ -243,7 +273,10 @@ class Prompter:
                 if offered and field.type != "array" and value not in offered:
                     self.say(f"！“{text}”不是可选的值：请填编号 1–{len(offered)}、取值或中文名称：{describe(choices)}。")
                     continue
+                value = _as_ordered(field.path, text, value, self.looked_up)
             found = new_problems(self.kind, self.answers, field.path, value, self.context)
+            if field.path in self.previous:  # a correction: answers it rules out are removed afterwards (settle)
+                found = [p for p in found if p.path]
             if found:
                 for problem in found:
                     self.say(f"！{problem.message}")
@@ -276,8 +309,51 @@ class Prompter:
             return f" [默认：{'是' if default else '否'}]"
         if isinstance(default, list):
             return f" [默认：{'、'.join(default)}]"
-        name = field.name_of(default) or dict(value_choices(field, self.context) or []).get(default, "")
+        name = self._name_of(field, default)
         return f" [默认：{default}{' ' + name if name else ''}]"
+
+    def _name_of(self, field: Field, value: Any) -> str:
+        """The Chinese name of a value: the schema's, or the unit's or disaster's on file."""
+        return field.name_of(value) or dict(value_choices(field, self.context) or []).get(value, "")
+
+    def summary(self) -> list[Field]:
+        """Print the answers as a numbered table; the fields in the order of their numbers."""
+        shown = [f for f in self.fields if f.path in self.answers]
+        width = max(len(f.title or f.path) for f in shown)
+        self.say()
+        for number, field in enumerate(shown, 1):
+            title = field.title or field.path
+            self.say(f"  {number:>2}. {title}{'　' * (width - len(title))}  {self._shown(field, self.answers[field.path])}")
+        return shown
+
+    def _shown(self, field: Field, value: Any) -> str:
+        if isinstance(value, bool):
+            return "是" if value else "否"
+        if isinstance(value, list):
+            return "、".join(f"{v}（{field.name_of(v)}）" if field.name_of(v) else str(v) for v in value)
+        name = self._name_of(field, value)
+        return f"{value}（{name}）" if name else str(value)
+
+    def confirm(self, shown: list[Field]) -> Field | bool:
+        """True to write, False to cancel, or the field the person wants to change."""
+        while True:
+            text = self.read(f"写入？[Y/n/改第几项 1–{len(shown)}]：").strip().lower()
+            if text in ("", "y", "yes", "是"):
+                return True
+            if text in ("n", "no", "否"):
+                return False
+            if text.isdigit() and 1 <= int(text) <= len(shown):
+                return shown[int(text) - 1]
+            self.say(f"！请直接回车（或 Y）写入，填 n 放弃，或填 1–{len(shown)} 中的编号改正那一项。")
+
+    def change(self, field: Field) -> Answers:
+        """Ask ``field`` again (its value so far is the default), then settle what that change unsettled."""
+        self.previous = {field.path: self.answers.pop(field.path)}
+        try:
+            self.ask(field, is_required(self.kind, self.answers, field.path))  # an optional one may be emptied with -
+        finally:
+            self.previous = {}
+        return self.settle()
 
     def look_up(self, order: str) -> None:
         found = find_order(self.context.root, order)
@@ -289,6 +365,14 @@ class Prompter:
 
 
 # --------------------------------------------------------------------------- making a record
+
+
+def _as_ordered(path: str, text: str, value: Any, ordered: Answers) -> Any:
+    """A typed archive time that agrees with the work order's as far as it goes is the order's (seconds kept)."""
+    known = ordered.get(path)
+    if path == "trigger.archived_at" and isinstance(known, str) and same_at_precision(text, known):
+        return known
+    return value
 
 
 def _given(kind: str, args: Any, context: Context) -> tuple[Answers, list[str]]:
@@ -303,6 +387,11 @@ def _given(kind: str, args: Any, context: Context) -> tuple[Answers, list[str]]:
             given[field.path] = parse_answer(kind, field, raw, value_choices(field, context))
         except InputError as exc:
             errors.append(f"{field.flag}：{exc}")
+    order = given.get("trigger.order")
+    found = find_order(context.root, order) if isinstance(order, str) and "trigger.archived_at" in given else None
+    if found is not None:
+        raw = getattr(args, "trigger.archived_at")
+        given["trigger.archived_at"] = _as_ordered("trigger.archived_at", raw, given["trigger.archived_at"], found[0])
     return given, errors
 
 
@@ -341,9 +430,14 @@ def _names(context: Context) -> dict[str, dict[str, str]]:
     return {"unit": context.units, "trigger.disaster": context.disasters}
 
 
+def _now(args: Any) -> datetime:
+    """The command's moment, in whole seconds: the precision records and ``--as-of`` are written in."""
+    return resolve_as_of(args.as_of).replace(microsecond=0)
+
+
 def make_record(kind: str, args: Any) -> int:
     root = resolve_root(args.root)
-    as_of = resolve_as_of(args.as_of)
+    as_of = _now(args)
     context = load_context(root, as_of)
     if not context.units:
         raise UsageError("records/units.yaml 缺失或有误，无法确定单位：请先运行 python scripts/validate.py 查看问题。")
@@ -364,19 +458,28 @@ def make_record(kind: str, args: Any) -> int:
         if found:
             raise InputError("\n".join(_flag_message(kind, p) for p in found) + "\n（也可以加 -i 逐项填写。）")
     spec = KINDS[kind]
-    record_id = allocate_id(root, kind, parse_date(answers[spec.id_day_field]))
-    data = build_record(kind, answers, record_id)
-    relpath = record_relpath(kind, data)
-    text = render_record(kind, data, relpath, _names(context))
-    if interactive:
-        print(f"\n将写入 {relpath}：\n")
-        print(text)
-        if not _confirm(prompter):
+    while True:
+        record_id = allocate_id(root, kind, parse_date(answers[spec.id_day_field]))
+        data = build_record(kind, answers, record_id)
+        relpath = record_relpath(kind, data)
+        text = render_record(kind, data, relpath, _names(context))
+        if len(text.encode("utf-8")) > MAX_FILE_BYTES:
+            raise InputError(f"内容太长：一条记录不能超过 {MAX_FILE_BYTES // 1024} KiB，请精简客户意见等文字。")
+        if not interactive:
+            break
+        print(f"\n将写入 {relpath}：")
+        choice = prompter.confirm(prompter.summary())
+        if choice is True:
+            break
+        if choice is False:
             raise Cancelled
-    target = root / relpath
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with open(target, "x", encoding="utf-8", newline="\n") as handle:  # "x": never overwrite a record
-        handle.write(text)
+        answers = prompter.change(choice)
+    target = ensure_inside(root, root / relpath)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise WriteError(f"无法建立文件夹 {target.parent}：请检查这个路径上是否有同名的文件、是否有写入权限。") from None
+    write_atomic(target, text, root=root, new=True)  # new: never overwrite a record
     print(f"已写入 {relpath}")
     unit = context.units.get(data["unit"], data["unit"])
     if kind == "visit":
@@ -388,20 +491,10 @@ def make_record(kind: str, args: Any) -> int:
     return _report(root, as_of, relpath, message)
 
 
-def _confirm(prompter: Prompter) -> bool:
-    while True:
-        text = prompter.read("确认写入？（是/否）[默认：是]：").strip().lower()
-        if text in ("", "是", "y", "yes", "true"):
-            return True
-        if text in ("否", "n", "no", "false"):
-            return False
-        prompter.say("！请填写 是 或 否。")
-
-
 def _report(root: Path, as_of: datetime, relpath: str, message: str) -> int:
     """Validate the written file as CI will (the whole archive, findings of this file), then say what next."""
     print(f"\n校验 {relpath}：")
-    status = validate_cli.main(["--root", str(root), "--as-of", as_of.isoformat(), str(root / relpath)])
+    status = validate_cli.main(["--root", str(root), "--as-of", as_of.isoformat(timespec="seconds"), str(root / relpath)])
     if status != 0:
         print(f"\n请按上面的提示修改 {relpath}，再运行 python scripts/validate.py {relpath}，没有错误后再提交。")
         return 1
@@ -422,18 +515,22 @@ _ID = re.compile(r"(HF|FH)-[0-9]{8}-[0-9]{4}\Z")
 def _record_file(root: Path, given: str) -> str:
     """The archive path of a record named by its path or its id."""
     if _ID.match(given):
-        matches = sorted((root / "records").rglob(f"{given}.yaml"))
+        matches = sorted(p for p in (root / "records").rglob(f"{given}.yaml") if p.is_file())  # no FIFO or device
         if len(matches) != 1:
             raise UsageError(f"找不到编号为 {given} 的记录文件。" if not matches else f"编号 {given} 有多个文件：请给出文件路径。")
         path = matches[0]
     else:
-        path = Path(given).resolve()
-        if not path.is_file():
-            raise UsageError(f"文件不存在：{given}")
+        try:
+            path = Path(given).resolve()
+            exists = path.is_file()
+        except (OSError, ValueError):  # a name the system cannot hold (a NUL byte, too long)
+            exists = False
+        if not exists:
+            raise UsageError(f"文件不存在：{given!r}" if "\0" in given else f"文件不存在：{given}")
     try:
-        relpath = path.resolve().relative_to(root).as_posix()
+        relpath = path.resolve().relative_to(root.resolve()).as_posix()
     except ValueError:
-        raise UsageError(f"{given} 不在档案目录 {root} 中。") from None
+        raise UsageError(f"{given} 不在档案目录 {root} 中（或经符号链接指向档案以外）：只能更正档案中的记录。") from None
     if classify(relpath) not in KINDS:
         raise UsageError(f"{relpath} 不是回访或复函记录：只能更正 records/visits/ 和 records/letters/ 下的记录。")
     return relpath
@@ -466,35 +563,75 @@ def _parse_sets(kind: str, sets: list[str], context: Context) -> list[tuple[Fiel
 
 def _ask_text(label: str, given: str | None, interactive: bool, flag: str) -> str:
     if given and given.strip():
-        return given.strip()
+        try:
+            return readable(given).strip()
+        except InputError as exc:
+            raise InputError(f"{flag}：{exc}") from None
     if not interactive:
         raise InputError(f"缺少 {flag}（{label}）。")
     while True:
         text = _read(f"{label}：").strip()
-        if text:
-            return text
+        try:
+            if readable(text):
+                return text
+        except InputError as exc:
+            print(f"！{exc}")
+            continue
         print("！这一项必须填写。")
 
 
-def _open_record(args: Any) -> tuple[Path, datetime, Context, str, str, bytes, str, dict[str, Any]]:
-    """The record a command changes: root, now, context, path, kind, byte-order mark, text and data."""
-    root = resolve_root(args.root)
-    as_of = resolve_as_of(args.as_of)
-    relpath = _record_file(root, args.file)
-    raw = (root / relpath).read_bytes()
+def _read_record(root: Path, relpath: str) -> tuple[bytes, str, dict[str, Any]]:
+    """A record's byte-order mark, text and data; a UsageError (exit 2) for anything the file can be."""
+    path = root / relpath
+    try:
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        raise UsageError(f"无法读取 {relpath}：{exc.strerror or exc}。") from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise UsageError(f"{relpath} 超过 {MAX_FILE_BYTES // 1024} KiB，不是一条记录：请先运行 python scripts/validate.py {relpath}。")
     bom = b"\xef\xbb\xbf" if raw.startswith(b"\xef\xbb\xbf") else b""
     try:
         text = decode(raw)
         parsed = parse_yaml(text)
-    except (ValueError, YamlSyntaxError):
+    except (ValueError, YamlSyntaxError, RecursionError):
         parsed = None
-    if parsed is None or parsed.problems or not isinstance(parsed.data, dict):
+    if parsed is None or parsed.problems or not isinstance(parsed.data, dict) or not isinstance(parsed.data.get("id"), str):
         raise UsageError(f"{relpath} 有格式错误：请先运行 python scripts/validate.py {relpath}，按提示修正后再更正。")
-    return root, as_of, load_context(root, as_of), relpath, classify(relpath), bom, text, parsed.data
+    return bom, text, parsed.data
+
+
+def _rewrite(root: Path, relpath: str, change: Callable[[str, dict[str, Any]], str]) -> None:
+    """Read, change and write a record back under its write lock: a failed write leaves it as it was."""
+    path = ensure_inside(root, root / relpath)
+    with locked(path):
+        bom, text, data = _read_record(root, relpath)
+        try:
+            new_text = change(text, data)
+        except RecursionError:
+            raise UsageError(f"{relpath} 嵌套层数过多，无法更正：请先运行 python scripts/validate.py {relpath}。") from None
+        write_atomic(path, bom + new_text.encode("utf-8"), root=root)
+
+
+def _amended(kind: str, changes: list[tuple[Field, Any]], entry: dict[str, Any], names: dict[str, dict[str, str]],
+             text: str) -> str:
+    """``text`` with the changes made and the amendment appended, checked by reading it back."""
+    for field, value in changes:
+        text = set_field(kind, text, field, value, names)
+    text = append_amendment(kind, text, entry)
+    written = parse_yaml(text).data
+    if any(get_path(written, field.path) != value for field, value in changes):  # pragma: no cover - a bug here
+        raise RuntimeError("更正后读回的值与给出的值不一致。")
+    return text
 
 
 def amend_record(args: Any) -> int:
-    root, as_of, context, relpath, kind, bom, text, data = _open_record(args)
+    root = resolve_root(args.root)
+    as_of = _now(args)
+    relpath = _record_file(root, args.file)
+    kind = classify(relpath)
+    _, text, data = _read_record(root, relpath)
+    context = load_context(root, as_of)
     changes = _parse_sets(kind, args.set, context)
     answers = flatten(data)
     for field, value in changes:
@@ -508,36 +645,41 @@ def amend_record(args: Any) -> int:
             f"改动后这条记录应放在 {moved}，而已入库的记录不能移动（第十一条）：请用 void 作废这条记录"
             f"（python scripts/new_record.py void {relpath} --by 姓名 --reason 原因），再登记一条新记录。"
         )
+    names = _names(context)
+    _amended(kind, changes, {"at": "", "by": "", "reason": "", "fields": []}, names, text)  # what cannot be done, before asking
     interactive = args.interactive or sys.stdin.isatty()
     by = _ask_text("更正人", args.by, interactive, "--by")
     reason = _ask_text("更正原因", args.reason, interactive, "--reason")
-    names = _names(context)
-    for field, value in changes:
-        text = set_field(kind, text, field, value, names)
     entry = {"at": format_time(as_of), "by": by, "reason": reason, "fields": [field.path for field, _ in changes]}
-    text = append_amendment(kind, text, entry)
-    written = parse_yaml(text).data
-    if any(get_path(written, field.path) != value for field, value in changes):  # pragma: no cover - a bug here
-        raise RuntimeError("更正后读回的值与给出的值不一致。")
-    (root / relpath).write_bytes(bom + text.encode("utf-8"))
+    _rewrite(root, relpath, lambda current, _: _amended(kind, changes, entry, names, current))
     print(f"已更正 {relpath}：{'、'.join(f.path for f, _ in changes)}，并在 amendments 末尾追加了一条更正。")
     return _report(root, as_of, relpath, f"更正{KINDS[kind].label} {data['id']}：{reason}")
 
 
-def void_record(args: Any) -> int:
-    root, as_of, context, relpath, kind, bom, text, data = _open_record(args)
+def _voided(kind: str, values: dict[str, str], relpath: str, text: str, data: dict[str, Any]) -> str:
     if "void" in data:
         raise InputError(f"{relpath} 已经作废（{data['void']}）。")
+    fields = {f.path: f for f in record_fields(kind, all_fields=True)}
+    for path, value in values.items():
+        text = set_field(kind, text, fields[path], value)
+    return text
+
+
+def void_record(args: Any) -> int:
+    root = resolve_root(args.root)
+    as_of = _now(args)
+    relpath = _record_file(root, args.file)
+    kind = classify(relpath)
+    _, text, data = _read_record(root, relpath)
+    placeholder = {"void.at": format_time(as_of), "void.by": "-", "void.reason": "-"}
+    _voided(kind, placeholder, relpath, text, data)  # already void, or not writable in place: say so before asking
     interactive = args.interactive or sys.stdin.isatty()
     values = {
         "void.at": format_time(as_of),
         "void.by": _ask_text("作废人", args.by, interactive, "--by"),
         "void.reason": _ask_text("作废原因", args.reason, interactive, "--reason"),
     }
-    fields = {f.path: f for f in record_fields(kind, all_fields=True)}
-    for path, value in values.items():
-        text = set_field(kind, text, fields[path], value)
-    (root / relpath).write_bytes(bom + text.encode("utf-8"))
+    _rewrite(root, relpath, lambda current, now: _voided(kind, values, relpath, current, now))
     print(f"已作废 {relpath}。需要时请用 visit 或 letter 命令在正确的位置另行登记一条新记录。")
     return _report(root, as_of, relpath, f"作废{KINDS[kind].label} {data['id']}：{values['void.reason']}")
 
@@ -545,7 +687,7 @@ def void_record(args: Any) -> int:
 def submit_statistics(args) -> int:
     """The unit's monthly statistics as the archive counts them, written and checked like any record."""
     root = resolve_root(args.root)
-    as_of = resolve_as_of(args.as_of)
+    as_of = _now(args)
     year, month = parse_month(args.month)
     archive = load_archive(root)
     if archive.rules is None:
@@ -560,6 +702,8 @@ def submit_statistics(args) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if hasattr(sys.stdin, "reconfigure"):  # bytes that are not UTF-8 reach the answer checks, which refuse them
+        sys.stdin.reconfigure(errors="surrogateescape")
     if sys.stdin.isatty():
         try:
             import readline  # noqa: F401  (line editing for the prompts where the platform has it)
@@ -578,7 +722,4 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except (Cancelled, KeyboardInterrupt):
         print("\n已取消，没有写入任何文件。", file=sys.stderr)
-        return 2
-    except FileExistsError as exc:
-        print(f"{PROG}：错误：{exc.filename} 已存在（可能有人同时登记）：请重新运行。没有写入任何文件。", file=sys.stderr)
         return 2

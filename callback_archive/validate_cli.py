@@ -15,6 +15,7 @@ from .history import GitUnavailable, History, open_repo, resolve_commit, start_h
 from .reporters import REPORTERS, Summary
 from .timeutil import format_time
 
+MAX_JOBS = 256  # more reading processes than this only exhaust the machine (and a huge N overflows)
 
 def build_parser() -> ChineseArgumentParser:
     parser = ChineseArgumentParser(
@@ -32,7 +33,7 @@ def build_parser() -> ChineseArgumentParser:
         "档案建立时间按该版本的历史判断（合并请求的 CI 用目标分支）",
     )
     parser.add_argument("--jobs", type=int, metavar="N",
-                        help="用几个进程读取文件（默认：文件多时用全部处理器，少时 1 个）；结果与进程数无关")
+                        help=f"用几个进程读取文件（1 到 {MAX_JOBS}；默认：文件多时用全部处理器，少时 1 个）；结果与进程数无关")
     parser.add_argument("--no-cache", action="store_true",
                         help="不使用也不写入 .cache/ 中的缓存：读取结果（records/，按文件内容保存）、上次校验的结论"
                         "（checks/，只重算改动和时间推移涉及的部分）和 Git 历史（history/）；缓存随时可以删除，结果不变")
@@ -83,8 +84,8 @@ def main(argv: list[str] | None = None) -> int:
         as_of = resolve_as_of(args.as_of)
         prefixes = _selected(root, args.paths)
         history = _history(root, args.base, not args.no_cache)
-        if args.jobs is not None and args.jobs < 1:
-            raise UsageError(f"--jobs 应为 1 或更大的整数，实际为 {args.jobs}。")
+        if args.jobs is not None and not 1 <= args.jobs <= MAX_JOBS:
+            raise UsageError(f"--jobs 应为 1 到 {MAX_JOBS} 之间的整数，实际为 {args.jobs}。")
     except UsageError as exc:
         print(f"validate.py：错误：{exc}", file=sys.stderr)
         return 2
@@ -104,6 +105,10 @@ def main(argv: list[str] | None = None) -> int:
         else:
             files = len(outcome.paths)
         REPORTERS[args.format](findings, Summary.of(findings, files, format_time(as_of)), sys.stdout)
+        if history() is None:
+            print(f"validate.py：注意：{root} 不是 Git 仓库的根目录（或找不到 git），没有检查档案建立时间"
+                  "（第十四至十六条：记录合并到 main 的时间、补录、已合并记录的修改）。在档案仓库中运行才做这些检查。",
+                  file=sys.stderr)
         seconds["输出"] = time.perf_counter() - started - sum(seconds.values())
     if args.stats:
         loaded = outcome.load_stats

@@ -62,7 +62,7 @@ def test_unknown_unit_and_negative_days_are_usage_errors(archive):
     status, _, err = run_due("--root", str(archive), "--unit", "dagang")
     assert status == 2 and "--unit 的单位“dagang”不在 records/units.yaml 中（已有：营销部（marketing）、塘沽供电分公司（tanggu）" in err
     status, _, err = run_due("--root", str(archive), "--days", "-1")
-    assert status == 2 and "不能是负数" in err
+    assert status == 2 and "--days 应为 0 到 366 之间的整数" in err
 
 
 def run_script(*args: str) -> subprocess.CompletedProcess:
