@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import re
 from bisect import bisect_left
 import os
 import time
@@ -14,6 +15,7 @@ from typing import Any, Callable, Hashable, Iterator, TypeVar
 from .cache import GitIndex, LoadStats, Shards, read_all
 from .cases import CallbackCase, build_cases
 from .deadlines import DeadlineRules, Disaster, build_disaster
+from .fileread import MAX_FILE_BYTES, MAX_LIST_BYTES, SYMLINK_MESSAGE, FileRefused, read_regular
 from .findings import Finding, finding
 from .history import History
 from .model import (
@@ -40,19 +42,16 @@ from .model import (
     visit_from_row,
     visit_row,
 )
-from .orders import Order, month_of_orders_file, order_from_row, order_row, read_orders_file
+from .orders import Order, month_of_orders_file, order_from_row, order_row, parse_orders
 from .policy import Policy
 from .schemas import load_schema
+from .safefile import is_working_file
 from .workcalendar import WorkCalendar
-from .yamlread import YamlSyntaxError, parse_yaml
+from .yamlread import YamlLimitError, YamlSyntaxError, parse_yaml
 
 RECORDS_DIR = "records"
-# A record (a callback, a letter, a submission) is small: a bigger file holds an attachment or many records.
-# Lists the tools write (a month's sample, the registers, plans, rounds) grow with the district: a 10 % sample
-# of 40,000 customers is 260 KiB, so they have a limit of their own, there only to stop a runaway file.
-MAX_FILE_BYTES = 64 * 1024
-MAX_LIST_BYTES = 16 * 1024 * 1024
-LIST_KINDS = frozenset({"units", "calendar", "disasters", "large-customers", "key-customers", "plan", "round",
+# The limits (fileread.py) of a record and of the lists: the month's orders, the sample, registers, plans, rounds.
+LIST_KINDS = frozenset({"orders", "units", "calendar", "disasters", "large-customers", "key-customers", "plan", "round",
                         "sample"})
 # Single files directly under records/, by name; record folders below, by their first part.
 SINGLE_FILES = {
@@ -86,6 +85,9 @@ _YAML_MESSAGES = {
     "yaml-ambiguous-bool": "`{text}` 在不同软件里可能被读成“是/否”：表示是/否请写 true 或 false，表示文本请加引号，如 \"{text}\"。",
     "yaml-leading-zero": "`{text}` 开头的 0 会被当成数字丢掉：户号、电话、编号请加引号，如 \"{text}\"。",
     "yaml-ambiguous-number": "`{text}` 在不同软件里可能被读成数字，也可能被读成文字：数字请写成 1000、0.5 这样的普通写法，文本请加引号，如 \"{text}\"。",
+    "yaml-number-too-long": "`{text}` 是超过 18 位的整数，没有哪个字段需要这么长的数字：户号、电话、编号请加引号，如 \"{text}\"。",
+    "yaml-not-finite": "`{text}` 不是一个有限的数值（NaN 或无穷大，或大得无法表示）：请填写实际测得的数值，如 10.5；"
+                       "没有数值时删除这个字段，文本请加引号。",
     "yaml-sexagesimal": "`{text}` 可能被读成六十进制数字：请加引号，如 \"{text}\"；时间请写完整日期，如 2026-11-26 10:00。",
 }
 
@@ -195,7 +197,7 @@ def discover(root: Path, listings: Listings | None = None) -> list[str]:
                 for entry in os.scandir(root / folder):
                     if entry.is_dir(follow_symlinks=False):
                         subfolders.append(entry.name)
-                    elif entry.name not in IGNORED_NAMES:
+                    elif entry.name not in IGNORED_NAMES and not is_working_file(entry.name):
                         files.append(entry.name)
                 listed = (mtime if now - mtime > RACY_NS else -1, tuple(subfolders), tuple(files))
                 if listings is not None:
@@ -227,24 +229,37 @@ def decode(raw: bytes) -> str:
         ) from None
 
 
-def read_record_file(root: Path, relpath: str, kind: str) -> tuple[RecordFile | None, list[Finding]]:
-    """Read, parse and schema-check one file; the RecordFile is None when there is no mapping to check."""
-    try:
-        with open(f"{root}/{relpath}", "rb") as file:  # no Path object per file: a big year has 200,000
-            raw = file.read()
+def read_text(root: Path, relpath: str, kind: str) -> tuple[str | None, list[Finding]]:
+    """The text of a regular file within its size limit, or None and the finding that says why not."""
+    try:  # no Path object per file: a big year has 200,000
+        raw = read_regular(f"{root}/{relpath}", MAX_LIST_BYTES if kind in LIST_KINDS else MAX_FILE_BYTES)
+    except FileRefused as exc:
+        message = _too_large(exc.size or 0, kind) if exc.code == "file-too-large" else exc.message
+        return None, [finding(exc.code, relpath, None, message)]
     except OSError as exc:
         return None, [finding("file-unreadable", relpath, None, f"无法读取文件：{exc.strerror}。")]
-    if len(raw) > (MAX_LIST_BYTES if kind in LIST_KINDS else MAX_FILE_BYTES):
-        return None, [finding("file-too-large", relpath, None, _too_large(len(raw), kind))]
     try:
         text = decode(raw)
     except ValueError as exc:
         line, message = exc.args
         return None, [finding("file-not-utf8", relpath, line, message)]
+    anomaly = text_anomaly(text)
+    if anomaly is not None:
+        return None, [finding(anomaly[0], relpath, anomaly[1], anomaly[2])]
+    return text, []
+
+
+def read_record_file(root: Path, relpath: str, kind: str) -> tuple[RecordFile | None, list[Finding]]:
+    """Read, parse and schema-check one file; the RecordFile is None when there is no mapping to check."""
+    text, refusal = read_text(root, relpath, kind)
+    if text is None:
+        return None, refusal
     if not text.strip():
         return None, [finding("file-empty", relpath, 1, "文件是空的：请填写记录内容，或删除这个文件。")]
     try:
         parsed = parse_yaml(text)
+    except YamlLimitError as exc:
+        return None, [finding(exc.code, relpath, exc.line, exc.problem)]
     except YamlSyntaxError as exc:
         return None, [finding("yaml-syntax", relpath, exc.line, _syntax_message(exc.problem))]
     record_id = parsed.data.get("id") if isinstance(parsed.data, dict) else None
@@ -274,6 +289,29 @@ def read_record_file(root: Path, relpath: str, kind: str) -> tuple[RecordFile | 
     return source, findings
 
 
+_LONE_CR = re.compile(r"\r(?!\n)")
+
+
+def text_anomaly(text: str) -> tuple[str, int, str] | None:
+    """(code, line, message) when the decoded text has what no editor shows but readers disagree on.
+
+    One byte-order mark at the start is dropped by ``decode`` (nothing is lost) and CRLF line ends are
+    read as LF by every YAML and CSV reader. A second BOM is read by some tools as part of the first
+    field's name and a lone CR (old Mac line ends) puts the whole file on one line in Git and on
+    GitHub, so reviewers cannot see it: both are reported, never rewritten silently."""
+    if "\ufeff" in text:
+        line = text.count("\n", 0, text.index("\ufeff")) + 1
+        return ("file-bom-repeated", line, "文件里有多余的字节顺序标记（BOM，U+FEFF，常因多次用记事本另存产生）：有的软件会把它"
+                "当成字段名的一部分。请用编辑器以“UTF-8（无 BOM）”另存，本工具不会自动删除它。")
+    if "\r" in text:
+        match = _LONE_CR.search(text)
+        if match is not None:
+            line = text.count("\n", 0, match.start()) + 1
+            return ("file-line-endings", line, "文件用单独的回车符（CR，旧 Mac 格式）换行：Git 和网页会把整份文件显示成一行，"
+                    "审阅时看不到内容。请在编辑器中把换行改为 LF（或 Windows 的 CRLF）后保存；CRLF 可以直接使用。")
+    return None
+
+
 def _too_large(size: int, kind: str) -> str:
     if kind in LIST_KINDS:
         return (f"文件有 {size / 1024 / 1024:.1f} MiB，超过名单类文件 {MAX_LIST_BYTES // 1024 // 1024} MiB 的上限："
@@ -295,8 +333,9 @@ def read_payload(root: Path, relpath: str, kind: str) -> tuple[Any, ...]:
     (the bulk of the archive: its file is read again if something needs the mapping).
     """
     if kind == "orders":
-        orders, findings = read_orders_file(root, relpath, decode)
-        return _finding_rows(findings), tuple(order_row(order) for order in orders)
+        text, findings = read_text(root, relpath, kind)
+        orders, parsed = parse_orders(text, relpath) if text is not None else ([], [])
+        return _finding_rows(findings + parsed), tuple(order_row(order) for order in orders)
     source, findings = read_record_file(root, relpath, kind)
     if source is None:
         return _finding_rows(findings), None
@@ -369,7 +408,7 @@ def load_archive(root: Path, *, jobs: int | None = None, use_cache: bool = True,
         for relpath in chosen:
             kind = kinds[relpath]
             if kind is None:
-                archive.findings.append(_unexpected(relpath))
+                archive.findings.append(_unexpected(root, relpath))
                 continue
             rows, body = next(payloads)
             archive.findings.extend(Finding(relpath, *row) for row in rows)
@@ -424,7 +463,16 @@ def _add(archive: Archive, source: RecordFile, visit: tuple[Any, ...] | None = N
     elif source.kind == "decisions":
         archive.decisions.append(build_decisions(source))
     elif source.kind == "disasters":
-        archive.disasters = {item["id"]: build_disaster(item) for item in source.data["disasters"]}
+        archive.disasters = {}
+        for index, item in enumerate(source.data["disasters"]):
+            disaster = build_disaster(item)
+            if disaster.end <= disaster.start:
+                archive.findings.append(finding(
+                    "disasters-invalid", source.path, source.line_of(f"disasters.{index}.end"),
+                    f"自然灾害 {disaster.id} 的结束时间（{item['end']}）不晚于开始时间（{item['start']}）："
+                    "请改正；改正前不按它延长任何时限。", record=disaster.id))
+                continue
+            archive.disasters[disaster.id] = disaster
     elif source.kind == "calendar":
         try:
             archive.calendar = WorkCalendar.from_data(source.data)
@@ -447,7 +495,34 @@ def _load_policy(payload: tuple[Any, ...] | None, findings: list[Finding]) -> Po
     return Policy(body[2]) if body is not None and body[0] else None
 
 
-def _unexpected(relpath: str) -> Finding:
+LINK_FREE_FOLDERS = ("schemas", "docs")  # besides records/: the formats and the site's pages
+
+
+def links_outside_records(root: Path) -> list[Finding]:
+    """A finding for every symlink under ``schemas/`` and ``docs/`` (records/ has its own, as it is read):
+    a few dozen entries, listed on every run; the site leaves these files out."""
+    found = []
+    stack = list(LINK_FREE_FOLDERS)
+    while stack:
+        folder = stack.pop()
+        if os.path.islink(f"{root}/{folder}"):
+            found.append(finding("symlink-not-allowed", folder, None, SYMLINK_MESSAGE))
+            continue
+        try:
+            entries = list(os.scandir(f"{root}/{folder}"))
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.is_symlink():
+                found.append(finding("symlink-not-allowed", f"{folder}/{entry.name}", None, SYMLINK_MESSAGE))
+            elif entry.is_dir(follow_symlinks=False):
+                stack.append(f"{folder}/{entry.name}")
+    return sorted(found, key=lambda f: f.file)
+
+
+def _unexpected(root: Path, relpath: str) -> Finding:
+    if os.path.islink(f"{root}/{relpath}"):  # a link to a file or to a folder (the listing does not enter those)
+        return finding("symlink-not-allowed", relpath, None, SYMLINK_MESSAGE)
     name = relpath.rsplit("/", 1)[-1]
     if name.endswith(".yml"):
         return finding("file-not-record", relpath, None, "扩展名应为 .yaml（不是 .yml）：请重命名文件。")

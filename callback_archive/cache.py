@@ -37,13 +37,14 @@ from itertools import islice
 from pathlib import Path
 from typing import IO, Any, Callable, Iterator
 
+from .fileread import MAX_LIST_BYTES, FileRefused, read_program_file, read_regular
 from .safefile import WriteError, write_atomic
 
 CACHE_DIR = Path(".cache") / "records"
 FORMAT = 2
 BUCKETS = 16  # shards per folder
 # Modules whose code decides what reading a file gives: any change to them empties the cache.
-READER_MODULES = ("archive", "cache", "findings", "model", "orders", "schemas", "timeutil", "yamlread")
+READER_MODULES = ("archive", "cache", "fileread", "findings", "model", "orders", "schemas", "timeutil", "yamlread")
 CHUNK = 500  # files per task sent to a worker: large enough that sending it costs little
 PARALLEL_FROM = 2000  # fewer files than this are read in this process: starting workers costs more
 IN_FLIGHT = 8  # chunks given to each worker ahead of the one this process is waiting for
@@ -76,7 +77,7 @@ def reader_version(package: Path, schemas: Path) -> str:
     """Hash of the schema files, the reading code and what decides marshal's format."""
     digest = hashlib.sha1(f"{FORMAT} {sys.version_info[:2]}".encode())
     for path in [*sorted(schemas.glob("*.json")), *(package / f"{name}.py" for name in READER_MODULES)]:
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+        digest.update(path.name.encode() + b"\0" + read_program_file(path))
     return digest.hexdigest()
 
 
@@ -116,8 +117,9 @@ def git_output(started: StartedGit | None) -> str | None:
         return started.spool.read().decode("utf-8", "surrogateescape")
 
 
-# ``git ls-files -s -z``: "<mode> <blob> <stage>\t<path>\0"; stage 0 means not in a merge conflict.
-_INDEX_ENTRY = re.compile(r"[0-7]+ ([0-9a-f]+) 0\t([^\0]*)\0")
+# ``git ls-files -s -z``: "<mode> <blob> <stage>\t<path>\0"; stage 0 means not in a merge conflict. Only regular
+# files (100644, 100755): a committed symlink (120000) or submodule (160000) gets no key and is never cached.
+_INDEX_ENTRY = re.compile(r"10[0-7]{4} ([0-9a-f]+) 0\t([^\0]*)\0|[0-7]+ [0-9a-f]+ [0-9]\t[^\0]*\0")
 
 
 class GitIndex:
@@ -143,7 +145,7 @@ class GitIndex:
             return None
         if listing is None or changed is None:
             return None
-        blobs = {path: blob for blob, path in _INDEX_ENTRY.findall(listing)}
+        blobs = {path: blob for blob, path in _INDEX_ENTRY.findall(listing) if blob}
         for path in changed.split("\0"):
             blobs.pop(path, None)
         return blobs
@@ -160,9 +162,9 @@ def file_keys(root: Path, paths: list[str], index: GitIndex | None = None) -> di
         key = indexed.get(path)
         if key is None:
             try:
-                key = blob_id((root / path).read_bytes())
-            except OSError:
-                continue  # unreadable: never cached, read (and reported) every time
+                key = blob_id(read_regular(f"{root}/{path}", MAX_LIST_BYTES))
+            except (OSError, FileRefused):
+                continue  # unreadable, a symlink, not a regular file, too large: never cached, read (and reported) every time
         keys[path] = key
     return keys
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 import gc
 import os
+import shlex
 import sys
+import traceback
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, NoReturn
@@ -18,20 +20,60 @@ if TYPE_CHECKING:
 CODE_ROOT = Path(__file__).resolve().parent.parent
 
 
+DEBUG_VARIABLE = "CALLBACK_DEBUG"  # set to 1: an unexpected error also prints its traceback (for developers)
+_SHOWN_ERROR_CHARS = 500
+
+
 def run_command(main: Callable[[], int]) -> NoReturn:
     """Run a script's ``main`` and exit with its status, the cyclic garbage collector off throughout.
 
     A command over a big archive makes millions of long-lived objects and next to no garbage
     cycles; turning the collector back on after loading (``archive.collector_paused``) would walk
     them all once more, 1.5–3 s at 200,000 records, just before the process ends anyway.
+
+    No traceback reaches a user: a usage error is its message (status 2), Ctrl+C a short line
+    (status 130), anything unexpected a Chinese report of a program defect (status 2).
     """
     gc.disable()
-    status = main()
+    try:
+        status = main()
+    except KeyboardInterrupt:
+        print(f"\n{_program()}：已中断（Ctrl+C）。", file=sys.stderr)
+        status = 130
+    except UsageError as exc:
+        print(f"{_program()}：错误：{exc}", file=sys.stderr)
+        status = 2
+    except Exception as exc:  # noqa: BLE001 - the guard of last resort: every other exception is a defect
+        report_defect(exc)
+        status = 2
     # Leave without freeing millions of objects one by one (half a second after a big archive):
     # everything the command writes is closed by now, only the standard streams need flushing.
-    sys.stdout.flush()
-    sys.stderr.flush()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # the reader went away (``validate.py | head``) or the stream is closed
+            status = status or 1
     os._exit(status)
+
+
+def _program() -> str:
+    return Path(sys.argv[0]).name if sys.argv and sys.argv[0] else "callback_archive"
+
+
+def report_defect(exc: BaseException, program: str | None = None) -> None:
+    """Tell a user, in Chinese on stderr, that ``exc`` is a defect of the program and how to report it
+    (the traceback too when ``CALLBACK_DEBUG=1``)."""
+    if os.environ.get(DEBUG_VARIABLE, "") not in ("", "0"):
+        traceback.print_exception(exc, file=sys.stderr)
+    error = f"{type(exc).__name__}: {exc}"
+    if len(error) > _SHOWN_ERROR_CHARS:
+        error = error[:_SHOWN_ERROR_CHARS] + "……"
+    print(f"{program or _program()}：程序内部错误，命令没有完成。\n"
+          "这是程序的缺陷：无论操作和档案内容如何，程序都应给出说明，而不是出错。请报告给档案系统维护人员"
+          "（或在仓库中提交 issue），附上下面两行：\n"
+          f"  命令：{shlex.join(sys.argv)}\n"
+          f"  错误：{error}\n"
+          f"（维护人员可设置环境变量 {DEBUG_VARIABLE}=1 重新运行，查看完整的出错位置。）", file=sys.stderr)
 
 
 class UsageError(Exception):
@@ -90,8 +132,10 @@ def resolve_root(given: Path | None) -> Path:
 
 
 def resolve_as_of(text: str | None) -> datetime:
+    """The moment given, or the clock to the whole second: a moment passed on as text must read back
+    through ``parse_time``, which takes no fractions of a second (records carry none)."""
     if text is None:
-        return datetime.now(BEIJING)
+        return datetime.now(BEIJING).replace(microsecond=0)
     try:
         return parse_time(text)
     except ValueError as exc:

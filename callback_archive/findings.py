@@ -32,6 +32,11 @@ CODES: dict[str, Code] = _codes(
     ("file-not-utf8", "error", "第十一条", "文件不是 UTF-8 编码"),
     ("file-not-record", "error", "第十一条", "records/ 下的文件不是记录"),
     ("file-unreadable", "error", None, "文件无法读取"),
+    # The repository boundary: only regular files inside the repository are read or published.
+    ("symlink-not-allowed", "error", "第十条", "档案中不能有符号链接"),
+    ("file-not-regular", "error", "第十条", "不是普通文件"),
+    ("file-bom-repeated", "error", "第十一条", "文件有多余的 BOM 标记"),
+    ("file-line-endings", "error", "第十一条", "文件用单独的 CR 换行"),
     ("yaml-syntax", "error", "第十一条", "YAML 语法错误"),
     ("yaml-duplicate-key", "error", "第十一条", "字段重复"),
     ("yaml-anchor", "error", "第十一条", "使用了锚点或别名"),
@@ -42,6 +47,9 @@ CODES: dict[str, Code] = _codes(
     ("yaml-leading-zero", "error", "第十一条", "带前导零的数字未加引号"),
     ("yaml-sexagesimal", "error", "第十一条", "类似 1:30 的值未加引号"),
     ("yaml-ambiguous-number", "error", "第十一条", "数字写法在不同软件里含义不同"),
+    ("yaml-number-too-long", "error", "第十一条", "整数位数过多"),
+    ("yaml-not-finite", "error", "第十一条", "数值是 NaN 或无穷大"),
+    ("yaml-too-deep", "error", "第十一条", "列表或字段嵌套过深"),
     ("not-a-mapping", "error", "第十一条", "文件内容不是字段表"),
     # Against the schema.
     ("schema-required", "error", "第十一条", "缺少必填字段"),
@@ -61,6 +69,7 @@ CODES: dict[str, Code] = _codes(
     ("units-invalid", "error", "第八条", "组织机构配置有误"),
     ("policy-invalid", "error", "第二十四条", "考核政策文件有误"),
     ("calendar-invalid", "error", "第十四条", "工作日历文件有误"),
+    ("disasters-invalid", "error", "第十五条", "自然灾害认定文件有误"),
     ("calendar-year-missing", "warning", "第十四条", "节假日安排尚未登记，时限暂定"),
     ("attempt-trigger-mismatch", "error", "第十一条", "同一工单的几次回访触发业务不一致"),
     # Times.
@@ -114,6 +123,8 @@ CODES: dict[str, Code] = _codes(
     ("record-time-after-landing", "error", "第十一条", "回访（来函）时间晚于记录合并到 main 的时间"),
     ("history-shallow", "warning", "第十一条", "Git 历史不完整，无法确定档案建立时间"),
     ("seal-broken", "error", "第二十条", "已封存月份的 Git 历史被改写"),
+    # Said beside the findings (``notices`` in JSON, a notice on GitHub), not counted among them: about the run.
+    ("history-unavailable", "warning", "第十一条", "不在 Git 仓库中，未检查档案建立时间"),
     ("amendment-missing", "error", "第十一条", "修改已合并的记录未登记更正"),
     ("amendment-rewritten", "error", "第十一条", "改写或删除了已有的更正"),
     ("record-deleted", "error", "第十一条", "删除了已合并的记录"),

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Callable
 
 from .cache import git_output, start_git
+from .findings import Finding, finding
 from .safefile import WriteError, write_atomic
 from .timeutil import BEIJING
 
@@ -221,6 +222,15 @@ def resolve_commit(repo, rev: str) -> str | None:
 def default_ref(repo) -> str:
     """``main`` where the branch exists, else whatever is checked out."""
     return MAIN_BRANCH if resolve_commit(repo, f"refs/heads/{MAIN_BRANCH}") else "HEAD"
+
+
+def unavailable_notice() -> Finding:
+    """What a run outside a Git work tree tells, in every output format, about the checks it could not do
+    (a notice beside the findings, not one of them: it is about the run, not about the archive)."""
+    return finding("history-unavailable", "records", None,
+                   "档案目录不是 Git 仓库的根目录（或没有安装 git），无法知道每条记录何时合并到 main："
+                   "档案建立时限（第十四至十六条）和“记录时间晚于合并时间”的检查都没有做。"
+                   "请在克隆的档案仓库根目录中运行；合并请求的 CI 总会检查。")
 
 
 def load_history(root: Path, ref: str | None = None, use_cache: bool = True) -> History | None:

@@ -57,12 +57,13 @@ class RecordFile:
         return self._lines
 
     def _reread(self) -> dict[str, Any]:
-        from .yamlread import YamlSyntaxError, parse_yaml  # the reader imports nothing from here
+        from .fileread import MAX_LIST_BYTES, FileRefused, read_regular  # the readers import nothing from here
+        from .yamlread import YamlSyntaxError, parse_yaml
 
         try:
-            raw = (self._root / self.path).read_bytes()  # type: ignore[operator]
+            raw = read_regular(f"{self._root}/{self.path}", MAX_LIST_BYTES)  # replaced by a link meanwhile: refused
             parsed = parse_yaml(raw.decode("utf-8-sig"))
-        except (OSError, TypeError, UnicodeDecodeError, YamlSyntaxError):
+        except (OSError, TypeError, UnicodeDecodeError, YamlSyntaxError, FileRefused):
             return {}  # changed or gone since it was read: nothing more to say about it
         return parsed.data if isinstance(parsed.data, dict) else {}
 

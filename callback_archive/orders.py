@@ -94,15 +94,3 @@ def parse_orders(text: str, relpath: str) -> tuple[list[Order], list[Finding]]:
             groups=tuple(data.get("groups", "").split()), path=relpath, line=line_start,
         ))
     return orders, findings
-
-
-def read_orders_file(root: Path, relpath: str, decode) -> tuple[list[Order], list[Finding]]:
-    """Read and check one orders file; ``decode`` turns its bytes into text or raises (line, message)."""
-    try:
-        text = decode((root / relpath).read_bytes())
-    except ValueError as exc:
-        line, message = exc.args
-        return [], [finding("file-not-utf8", relpath, line, message)]
-    except OSError as exc:
-        return [], [finding("file-unreadable", relpath, None, f"无法读取文件：{exc.strerror}。")]
-    return parse_orders(text, relpath)

@@ -39,9 +39,15 @@ def text_line(f: Finding) -> str:
     return f"{where}: {SEVERITY_LABELS[f.severity]}{article}{record} {f.message}（{f.code}）"
 
 
-def report_text(findings: list[Finding], summary: Summary, out: TextIO) -> None:
+def notice_line(f: Finding) -> str:
+    return f"注意：{f.message}（{f.code}）"
+
+
+def report_text(findings: list[Finding], summary: Summary, out: TextIO, notices: Iterable[Finding] = ()) -> None:
     for f in findings:
         print(text_line(f), file=out)
+    for f in notices:
+        print(notice_line(f), file=out)
     print(summary.sentence(), file=out)
 
 
@@ -57,11 +63,14 @@ def _json_object(values: dict, indent: str) -> str:
         f"\n{indent}}}"
 
 
-def report_json(findings: list[Finding], summary: Summary, out: TextIO) -> None:
+def report_json(findings: list[Finding], summary: Summary, out: TextIO, notices: Iterable[Finding] = ()) -> None:
     """The same text as ``json.dump(…, ensure_ascii=False, indent=2)``, written a finding at a time: the pure-Python
     encoder that ``indent`` needs took half a second for the 10,000 findings of a big year."""
     listed = ",\n".join("    " + _json_object(f.as_dict(), "    ") for f in findings)
     out.write('{\n  "findings": ' + (f"[\n{listed}\n  ]" if findings else "[]") + ",\n")
+    noticed = ",\n".join("    " + _json_object(f.as_dict(), "    ") for f in notices)
+    if noticed:  # only when there are any: the output of a run in Git stays as it was
+        out.write(f'  "notices": [\n{noticed}\n  ],\n')
     out.write('  "summary": ' + _json_object(summary.__dict__, "  ") + "\n}\n")
 
 
@@ -97,23 +106,29 @@ def markdown_table(findings: Iterable[Finding]) -> str:
     return "\n".join(rows)
 
 
-def report_github(findings: list[Finding], summary: Summary, out: TextIO) -> None:
+def report_github(findings: list[Finding], summary: Summary, out: TextIO, notices: Iterable[Finding] = ()) -> None:
     """Annotations (GitHub shows only 10 of each kind per step), the full log, and the job summary.
 
     Gitea and Forgejo Actions (``GITEA_ACTIONS`` or ``FORGEJO_ACTIONS`` set) run the same workflow but show neither
     annotations nor the job summary: there the workflow commands would only clutter the log, so the log is all they get."""
     if os.environ.get("GITEA_ACTIONS") or os.environ.get("FORGEJO_ACTIONS"):
-        report_text(findings, summary, out)
+        report_text(findings, summary, out, notices)
         return
     for f in findings:
         print(github_command(f), file=out)
+    for f in notices:
+        print(f"::notice title={_escape_property(CODES[f.code].title + ' ' + f.code)}::{_escape_data(f.message)}", file=out)
     for f in findings:
         print(text_line(f), file=out)
+    for f in notices:
+        print(notice_line(f), file=out)
     print(summary.sentence(), file=out)
     summary_path = os.environ.get("GITHUB_STEP_SUMMARY")
     if summary_path:
         with open(summary_path, "a", encoding="utf-8") as handle:
             handle.write(f"## 回访档案校验\n\n{summary.sentence()}\n\n")
+            for f in notices:
+                handle.write(f"> {notice_line(f)}\n\n")
             if findings:
                 handle.write(markdown_table(findings) + "\n")
 
@@ -151,10 +166,10 @@ def gitlab_issues(findings: list[Finding]) -> list[dict]:
     return issues
 
 
-def report_gitlab(findings: list[Finding], summary: Summary, out: TextIO) -> None:
+def report_gitlab(findings: list[Finding], summary: Summary, out: TextIO, notices: Iterable[Finding] = ()) -> None:
     """The Code Quality report (``artifacts:reports:codequality``): GitLab shows each finding on its diff line.
     One issue a line: the C encoder keeps a year's ten thousand findings fast, and the file stays readable."""
-    issues = gitlab_issues(findings)
+    issues = gitlab_issues(findings)  # only findings: the notices are about the run, and GitLab's CI always has Git
     out.write("[\n" + ",\n".join(json.dumps(i, ensure_ascii=False) for i in issues) + "\n]\n" if issues else "[]\n")
 
 
@@ -166,7 +181,7 @@ def _xml_text(text: str) -> str:
     return _NOT_XML.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
-def report_junit(findings: list[Finding], summary: Summary, out: TextIO) -> None:
+def report_junit(findings: list[Finding], summary: Summary, out: TextIO, notices: Iterable[Finding] = ()) -> None:
     """A JUnit XML report (``artifacts:reports:junit``): GitLab lists it on the merge request. Each error is a
     failed test case, each warning a passed one that says it (JUnit has no warnings), and one case carries the
     summary sentence with the counts."""
@@ -174,7 +189,7 @@ def report_junit(findings: list[Finding], summary: Summary, out: TextIO) -> None
     suite = ET.Element("testsuite", name="回访档案校验", tests=str(len(findings) + 1), failures=str(errors),
                        errors="0", skipped="0")
     overall = ET.SubElement(suite, "testcase", classname="回访档案", name="校验结论")
-    ET.SubElement(overall, "system-out").text = summary.sentence()
+    ET.SubElement(overall, "system-out").text = "\n".join([summary.sentence(), *(notice_line(f) for f in notices)])
     for f in findings:
         where = f"第 {f.line} 行" if f.line else "整个文件"
         record = f" {f.record}" if f.record else ""
@@ -190,7 +205,11 @@ def report_junit(findings: list[Finding], summary: Summary, out: TextIO) -> None
     out.write('<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n")
 
 
-REPORTERS: dict[str, Callable[[list[Finding], Summary, TextIO], None]] = {
+# Each reporter also takes ``notices``: what the run could not check (``history-unavailable``), told in every
+# format for people and CI logs (a line before the summary, ``notices`` in JSON, a notice on GitHub, the summary
+# case's output in JUnit; GitLab's Code Quality holds issues on lines only, and GitLab's CI always has Git) and
+# counted in none.
+REPORTERS: dict[str, Callable[..., None]] = {
     "text": report_text,
     "json": report_json,
     "github": report_github,

@@ -33,6 +33,11 @@ class WriteError(UsageError):
     """A file could not be written (or locked); the message is Chinese and names the file. Exit status 2."""
 
 
+def is_working_file(name: str) -> bool:
+    """A writer's temporary or lock file (``.<target>.<pid>.<random>.tmp``, ``.<target>.lock``): never a record."""
+    return name.startswith(".") and name.endswith((".tmp", ".lock"))
+
+
 def _describe(exc: OSError) -> str:
     reasons = {
         errno.ENOSPC: "磁盘已满",

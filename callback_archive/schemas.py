@@ -13,6 +13,8 @@ import jsonschema_rs
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
+from .fileread import read_program_file
+
 SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schemas"
 
 _TYPE_NAMES = {
@@ -216,4 +218,4 @@ class RecordSchema:
 def load_schema(kind: str) -> RecordSchema:
     """The compiled schema of a file kind (``visit``, ``letter``, ``units``, …), read once."""
     path = SCHEMA_DIR / f"{kind}.schema.json"
-    return RecordSchema(kind, json.loads(path.read_text(encoding="utf-8")))
+    return RecordSchema(kind, json.loads(read_program_file(path).decode("utf-8")))

@@ -14,7 +14,7 @@ import json
 import os
 import sys
 from concurrent.futures import Future
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 from callback_archive.guide import render_codes_page
@@ -76,9 +76,14 @@ def render_fields_page(root: Path) -> str:
     return "\n".join(sections)
 
 
-def site_as_of(text: str | None = None) -> datetime:
-    """The site's "now": ``text``, else the ``CALLBACK_AS_OF`` environment variable, else the clock."""
-    text = text or os.environ.get(AS_OF_VARIABLE)
+def site_as_of(value: str | date | None = None) -> datetime:
+    """The site's "now": ``value``, else the ``CALLBACK_AS_OF`` environment variable, else the clock.
+
+    mkdocs.yml's ``!ENV`` reads the variable as YAML, so ``2026-12-10T09:00:00+08:00`` arrives as a
+    datetime and ``2026-12-10`` as a date: they are read as their text would be (without a zone: Beijing)."""
+    if value is not None and not isinstance(value, str):
+        value = value.isoformat() if isinstance(value, date) else str(value)
+    text = value or os.environ.get(AS_OF_VARIABLE)
     if not text:
         return datetime.now(BEIJING)
     try:

@@ -8,10 +8,10 @@ from pathlib import Path
 from typing import Callable
 
 from . import incremental
-from .archive import CONFIG_FILES, collector_paused
+from .archive import CONFIG_FILES, collector_paused, links_outside_records
 from .cli import ChineseArgumentParser, UsageError, add_root_and_as_of, resolve_as_of, resolve_root
 from .findings import Finding
-from .history import GitUnavailable, History, open_repo, resolve_commit, start_history
+from .history import GitUnavailable, History, open_repo, resolve_commit, start_history, unavailable_notice
 from .reporters import REPORTERS, Summary
 from .timeutil import format_time
 
@@ -98,17 +98,14 @@ def main(argv: list[str] | None = None) -> int:
             print(f"validate.py：错误：{exc}", file=sys.stderr)
             return 2
         seconds["读取和检查"] = time.perf_counter() - started - sum(seconds.values())
-        findings = outcome.findings
+        findings = sorted([*outcome.findings, *links_outside_records(root)], key=lambda f: f.sort_key)
         if prefixes:
             findings = [f for f in findings if _within(f, prefixes)]
             files = sum(1 for p in outcome.paths if any(not q or p == q or p.startswith(q + "/") for q in prefixes))
         else:
             files = len(outcome.paths)
-        REPORTERS[args.format](findings, Summary.of(findings, files, format_time(as_of)), sys.stdout)
-        if history() is None:
-            print(f"validate.py：注意：{root} 不是 Git 仓库的根目录（或找不到 git），没有检查档案建立时间"
-                  "（第十四至十六条：记录合并到 main 的时间、补录、已合并记录的修改）。在档案仓库中运行才做这些检查。",
-                  file=sys.stderr)
+        notices = [unavailable_notice()] if history() is None else []
+        REPORTERS[args.format](findings, Summary.of(findings, files, format_time(as_of)), sys.stdout, notices)
         seconds["输出"] = time.perf_counter() - started - sum(seconds.values())
     if args.stats:
         loaded = outcome.load_stats

@@ -17,6 +17,7 @@ nearly every record has is read line by line, about five times faster still (bel
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -48,6 +49,11 @@ _YAML11_NUMBERS = tuple(
     if tag in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
 )
 _STR_TAG = "tag:yaml.org,2002:str"
+# Bounds far above any real record (three levels deep, numbers of a few digits) that keep a hostile file from
+# exhausting the reader: nesting past MAX_DEPTH stops the reading; an integer of more than MAX_INT_DIGITS digits
+# (no field needs one; Python refuses to read one of 4,300) is kept as text and reported.
+MAX_DEPTH = 64
+MAX_INT_DIGITS = 18
 
 
 @dataclass(frozen=True)
@@ -67,6 +73,12 @@ class YamlSyntaxError(Exception):
         super().__init__(problem)
         self.line = line
         self.problem = problem
+
+
+class YamlLimitError(YamlSyntaxError):
+    """The text is beyond what a record can be (nested too deep): ``code`` and a Chinese ``problem``."""
+
+    code = "yaml-too-deep"
 
 
 @dataclass
@@ -101,11 +113,15 @@ def plain_value(value: str) -> tuple[Any, str | None]:
     if _SEXAGESIMAL.match(value):
         return value, "yaml-sexagesimal"
     if _INT.match(value):
+        if len(digits) > MAX_INT_DIGITS:
+            return value, "yaml-number-too-long"
         result: Any = int(value, 0) if value[:2] in ("0o", "0x") else int(value)
     elif _FLOAT.match(value):
         result = float(value)
     else:
         result = _FLOAT_SPECIAL.get(value, value)
+    if type(result) is float and not math.isfinite(result):  # .nan, .inf, or a number too large such as 1e999
+        return value, "yaml-not-finite"
     yaml11 = next((kind for regexp, kind in _YAML11_NUMBERS if regexp.match(value)), str)
     if type(result) is not yaml11:
         return value, "yaml-ambiguous-number"
@@ -118,6 +134,7 @@ class _Builder:
     def __init__(self, events: Any):
         self.events = events
         self.result = ParsedYaml(data=None)
+        self.depth = 0
 
     def problem(self, code: str, event: Any, path: str, text: str = "") -> None:
         self.result.problems.append(YamlProblem(code, event.start_mark.line + 1, path, text))
@@ -132,9 +149,12 @@ class _Builder:
             return self.scalar(event, path)
         if event.tag is not None and event.tag not in ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"):
             self.problem("yaml-tag", event, path, event.tag)
-        if isinstance(event, yaml.MappingStartEvent):
-            return self.mapping(path)
-        return self.sequence(path)
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise YamlLimitError(event.start_mark.line + 1, too_deep_message())
+        value = self.mapping(path) if isinstance(event, yaml.MappingStartEvent) else self.sequence(path)
+        self.depth -= 1
+        return value
 
     def scalar(self, event: Any, path: str) -> Any:
         value = event.value
@@ -181,6 +201,11 @@ class _Builder:
             child = _join(path, str(len(result)))
             self.result.lines[child] = event.start_mark.line + 1
             result.append(self.node(event, child))
+
+
+def too_deep_message() -> str:
+    return (f"列表或字段嵌套超过 {MAX_DEPTH} 层（常见于多余的 [ 或 {{，或缩进一层套一层）：记录只有两三层，"
+            "请检查这一行起的括号和缩进。")
 
 
 def parse_yaml(text: str) -> ParsedYaml:
@@ -297,6 +322,7 @@ class _SimpleReader:
         rows, lines = self.rows, self.lines
         end, at = len(rows), self.at
         prefix = f"{path}." if path else ""
+        too_deep = (path.count(".") + 3 if path else 2) > MAX_DEPTH  # a list or mapping in here: libyaml reports it
         while at < end:
             number, row_indent, key, text = rows[at]
             if row_indent < indent or (key is None and row_indent == indent):
@@ -307,12 +333,19 @@ class _SimpleReader:
             lines[child] = number
             at += 1
             if text is not None:  # nearly every row: a scalar, or a one-line list
-                result[key] = _simple_scalar(text) if text[0] != "[" else _flow_list(text, child, number, lines)
+                if text[0] != "[":
+                    result[key] = _simple_scalar(text)
+                elif too_deep:
+                    raise _OutsideLayout
+                else:
+                    result[key] = _flow_list(text, child, number, lines)
                 continue
             self.at = at
             following = rows[at] if at < end else None
             if following is None or following[1] < indent or (following[1] == indent and following[2] is not None):
                 result[key] = None
+            elif too_deep:
+                raise _OutsideLayout
             elif following[2] is None:
                 result[key] = self.sequence(following[1], child)
             else:

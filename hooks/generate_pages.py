@@ -1,8 +1,10 @@
 """MkDocs hook: add the pages and files that callback_archive.sitegen generates from the archive.
 
 Only wiring lives here; what the pages say is decided in callback_archive (sitegen and site).
-``extra.archive`` in mkdocs.yml names the archive (``root``, default: this repository) and the
-moment the site is "as of" (``as_of``, default: now); both can come from the environment.
+The archive (``CALLBACK_ARCHIVE_ROOT``, default: this repository) and the moment the site is "as of"
+(``CALLBACK_AS_OF``, default: now) come from the environment as text, or from ``extra.archive`` in
+mkdocs.yml (``root``, ``as_of``). A bad value or a failure of the generator stops the build with a
+Chinese message, never a traceback; a symlink under docs/ is left out of the site and reported.
 
 A big year puts 200,000 record blocks on the archive pages. They are plain HTML, escaped when
 generated, between ``<!-- ca:html -->`` and ``<!-- /ca:html -->`` lines: Python-Markdown would
@@ -18,12 +20,15 @@ MkDocs knows them from the start (links to them are checked) and they are writte
 from __future__ import annotations
 
 import html
+import logging
+import os
 import re
 import sys
 from concurrent.futures import Future
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
@@ -31,6 +36,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
+from callback_archive.cli import UsageError, report_defect  # noqa: E402
 from callback_archive.site.records import RAW_CLOSE, RAW_OPEN  # noqa: E402
 from callback_archive.sitegen import generated_files, site_as_of  # noqa: E402
 
@@ -40,6 +46,8 @@ _ID = re.compile(r'<[a-z]+ [^>]*?\bid="([^"]*)"')
 
 _set_aside: dict[str, list[str]] = {}  # page (src_uri) → its raw HTML regions, between the two page events
 _later: dict[str, tuple[File, Future]] = {}  # files a worker process is still making → written after the pages
+log = logging.getLogger("mkdocs.hooks.generate_pages")
+ROOT_VARIABLE = "CALLBACK_ARCHIVE_ROOT"  # the archive to publish (default: this repository); CALLBACK_AS_OF: see sitegen
 
 
 class _LateFile(File):
@@ -50,9 +58,23 @@ class _LateFile(File):
 
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
+    _leave_out_links(files, config)
     settings = config.extra.get("archive") or {}
-    root = Path(settings.get("root") or REPO_ROOT)
-    pages, later = generated_files(root, site_as_of(settings.get("as_of")))
+    root = Path(str(settings.get("root") or os.environ.get(ROOT_VARIABLE) or REPO_ROOT))
+    if not (root / "records").is_dir():
+        raise PluginError(f"{ROOT_VARIABLE}（或 mkdocs.yml 的 extra.archive.root）指向的 {root} 下没有 records/ 目录："
+                          "请指向档案仓库的根目录，或不设置它以发布本仓库。")
+    try:
+        as_of = site_as_of(settings.get("as_of"))
+    except ValueError as error:
+        raise PluginError(str(error)) from None
+    try:
+        pages, later = generated_files(root, as_of)
+    except UsageError as error:
+        raise PluginError(f"无法生成档案页面：{error}") from None
+    except Exception as error:  # noqa: BLE001 - a defect: said in Chinese, as the command-line tools do
+        report_defect(error, "mkdocs build（档案页面生成）")
+        raise PluginError("档案页面生成时出现程序内部错误，网站没有构建：请按上面的说明报告。") from None
     for src_uri, content in pages.items():
         files.append(File.generated(config, src_uri, content=content))
     _later.clear()
@@ -63,12 +85,33 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     return files
 
 
+def _leave_out_links(files: Files, config: MkDocsConfig) -> None:
+    """A symlink under docs/ (or a file in a linked folder) may point outside the repository: it is left out
+    of the site, and the build says so as an error (validate.py reports it as ``symlink-not-allowed``)."""
+    under_docs = os.path.join(os.path.abspath(config.docs_dir), "")
+    docs = os.path.realpath(config.docs_dir)
+    for file in list(files):
+        source = file.abs_src_path  # None for generated pages; the theme's files are outside docs/
+        if not source or not source.startswith(under_docs):
+            continue
+        if os.path.realpath(source) != os.path.join(docs, *file.src_uri.split("/")):
+            files.remove(file)
+            log.error("docs/%s 是符号链接（或在链接的文件夹里），没有发布到网站：档案只收普通文件，"
+                      "请删除链接，把文件本身放进 docs/。", file.src_uri)
+
+
 def on_post_build(config: MkDocsConfig) -> None:
     while _later:
         _, (file, future) = _later.popitem()
         target = Path(file.abs_dest_path)
+        try:
+            content = future.result()
+        except Exception as error:  # noqa: BLE001 - a defect of the workbook's maker: said in Chinese
+            on_build_error(error)
+            report_defect(error, "mkdocs build（月报工作簿生成）")
+            raise PluginError(f"生成 {file.src_uri} 时出现程序内部错误，网站没有构建完整：请按上面的说明报告。") from None
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(future.result())
+        target.write_bytes(content)
 
 
 def on_build_error(error: Exception) -> None:
