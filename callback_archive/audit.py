@@ -135,6 +135,7 @@ def _record_events(add: dict[str, list], record: Visit | Letter, landing: Commit
 def index_view(events: AuditEvents) -> dict[str, Any]:
     return {
         "history": _history_info(events),
+        "seals": [{**seal.as_dict(), "time": format_time(seal.time)} for seal in events.history.seals],
         "months": [
             {"month": month, **{name: len(items) for name, items in events.of_month(month).items()}}
             for month in events.months()
@@ -285,13 +286,25 @@ def render_month_markdown(view: dict[str, Any]) -> str:
     return "\n".join(parts) + "\n"
 
 
+def _seals(seals: list[dict[str, Any]]) -> list[str]:
+    """The closed months' seals (build_reports.py --seal) and whether main still contains each."""
+    intro = ("已结月的月份封存为 Git 标签 archive/<年-月>（第二十条），标签记下当月合计和考核案例编号。"
+             "封存以前的档案建立时间按封存时的历史确定；main 的历史在封存之下被改写时，校验报错。")
+    if not seals:
+        return ["## 封存", "", escape_text(intro), "", "尚无封存的月份。"]
+    rows = [[s["month"], s["tag"], s["commit"][:10], s["time"], "完好" if s["intact"] else "历史被改写（main 已不含该提交）"]
+            for s in seals]
+    return ["## 封存", "", escape_text(intro), "", _table(["月份", "标签", "提交", "封存时间", "状态"], rows)]
+
+
 def render_index_markdown(view: dict[str, Any]) -> str:
     parts = ["# 档案审计", "", _basis(view["history"]), ""]
+    seals = ["", *_seals(view["seals"])]
     if not view["months"]:
-        return "\n".join(parts + ["尚无审计事项。"]) + "\n"
+        return "\n".join(parts + ["尚无审计事项。", *seals]) + "\n"
     headers = ["月份", *SECTIONS.values()]
     rows = [[_Markdown(f"[{m['month']}]({m['month']}.md)"), *(m[name] for name in SECTIONS)] for m in view["months"]]
-    return "\n".join(parts + [_table(headers, rows)]) + "\n"
+    return "\n".join(parts + [_table(headers, rows), *seals]) + "\n"
 
 
 def render_record_markdown(view: dict[str, Any]) -> str:

@@ -122,6 +122,7 @@ CODES: dict[str, Code] = _codes(
     ("archive-merge-due", "warning", "第十四条", "记录尚未合并，档案建立时限将至或已过"),
     ("record-time-after-landing", "error", "第十一条", "回访（来函）时间晚于记录合并到 main 的时间"),
     ("history-shallow", "warning", "第十一条", "Git 历史不完整，无法确定档案建立时间"),
+    ("seal-broken", "error", "第二十条", "已封存月份的 Git 历史被改写"),
     # Said beside the findings (``notices`` in JSON, a notice on GitHub), not counted among them: about the run.
     ("history-unavailable", "warning", "第十一条", "不在 Git 仓库中，未检查档案建立时间"),
     ("amendment-missing", "error", "第十一条", "修改已合并的记录未登记更正"),

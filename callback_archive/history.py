@@ -34,6 +34,10 @@ RECORD_PREFIXES = ("records/visits/", "records/letters/")
 # ... and every file whose landing time counts: records and monthly submissions (第二十条).
 TRACKED_PREFIXES = (*RECORD_PREFIXES, "records/submissions/")
 
+# Closed months are sealed by annotated tags archive/<YYYY-MM> on main (build_reports.py --seal).
+SEAL_PREFIX = "archive/"
+_SEAL_NAME = re.compile(r"^archive/(\d{4}-(?:0[1-9]|1[0-2]))$")
+
 # One commit per \x1e; header fields split by \x1f; then NUL-separated "status, path" pairs (-z).
 _FORMAT = "%x1e%H%x1f%P%x1f%an%x1f%ae%x1f%ct%x1f%s"
 _LOG_OPTIONS = ("--first-parent", "-m", "--no-renames", "--name-status", "-z", "--reverse", f"--format={_FORMAT}")
@@ -98,6 +102,25 @@ class Commit:
                    tuple((s, p) for s, p in changes))
 
 
+@dataclass(frozen=True)
+class Seal:
+    """A closed month's tag: the commit of main it sealed, when, and whether main still contains it.
+
+    ``intact`` False means main's history was rewritten below the seal: landing times of the
+    records the sealed history has are then read from it (``History.landing``), not from main."""
+
+    month: str  # YYYY-MM
+    tag: str
+    commit: str
+    time: datetime  # the tagger's time
+    intact: bool
+    message: str
+
+    def as_dict(self) -> dict:
+        return {"month": self.month, "tag": self.tag, "commit": self.commit, "time": self.time.isoformat(),
+                "intact": self.intact}
+
+
 @dataclass
 class History:
     """Main's first-parent history of the record files, oldest first.
@@ -112,12 +135,15 @@ class History:
     commits: list[Commit] = field(default_factory=list)
     shallow: bool = False
     scanned: int = 0
+    seals: list[Seal] = field(default_factory=list)
+    sealed_commits: list[Commit] = field(default_factory=list)  # the first-parent history of the broken seals
 
     # Indexes made on first use: a command cuts the history at "now" (``until``) and uses only the cut.
     @cached_property
     def landings(self) -> dict[str, Commit]:
+        """Each path's landing; where a seal is broken, what its sealed history says wins over main's."""
         landings: dict[str, Commit] = {}
-        for commit in self.commits:
+        for commit in [*self.sealed_commits, *self.commits]:
             for status, path in commit.changes:
                 if status == "A":
                     landings.setdefault(path, commit)
@@ -153,9 +179,15 @@ class History:
 
     def until(self, moment: datetime) -> "History":
         """The history as it stood at ``moment``: later commits have not happened yet."""
-        if all(c.time <= moment for c in self.commits):
+        if all(c.time <= moment for c in self.commits) and all(s.time <= moment for s in self.seals):
             return self
-        return replace(self, commits=[c for c in self.commits if c.time <= moment])
+        seals = [s for s in self.seals if s.time <= moment]
+        return replace(self, commits=[c for c in self.commits if c.time <= moment], seals=seals,
+                       sealed_commits=[c for c in self.sealed_commits if c.time <= moment] if seals else [])
+
+    @property
+    def broken_seals(self) -> list[Seal]:
+        return [s for s in self.seals if not s.intact]
 
 
 class GitUnavailable(Exception):
@@ -229,14 +261,70 @@ def start_history(root: Path, ref: str | None = None, use_cache: bool = True) ->
     cached = _read_cache(cache_file) if use_cache else None
     update = _start_update(repo, root, cached, head)
 
+    seals = read_seals(repo, head)
+    sealed_scans = [_start_scan(root, s.commit) for s in seals if not s.intact]
+
     @cache
     def finish() -> History:
         commits, scanned = update()
         if use_cache and (cached is None or cached[0] != head):
             _write_cache(cache_file, ref, head, commits)
-        return History(root, ref, head, commits, scanned=scanned)
+        sealed = [commit for scan in sealed_scans for commit in scan()[0]]
+        return History(root, ref, head, commits, scanned=scanned, seals=seals, sealed_commits=sealed)
 
     return finish
+
+
+def create_seal(root: Path, month: str, commit: str, message: str) -> bool:
+    """Tag ``commit`` as ``month``'s seal (an annotated tag carrying ``message``); False when the month is
+    sealed already. A seal is never moved nor made twice: Git refuses an existing tag name, also when
+    another run made it a moment ago."""
+    import git
+
+    repo = open_repo(root)
+    tag = SEAL_PREFIX + month
+    if resolve_commit(repo, f"refs/tags/{tag}"):
+        return _existing_seal(repo, tag)
+    try:
+        repo.git.tag("-a", tag, commit, "-m", message)
+    except git.GitCommandError as exc:
+        if resolve_commit(repo, f"refs/tags/{tag}"):
+            return _existing_seal(repo, tag)  # another run sealed the month meanwhile
+        reason = (exc.stderr or "").strip().splitlines()
+        raise GitUnavailable(f"无法创建封存标签 {tag}：{reason[-1] if reason else exc}"
+                             "（请确认已设置 git config user.name 和 user.email，且仓库可写）") from None
+    return True
+
+
+def _existing_seal(repo, tag: str) -> bool:
+    """False (sealed already) when ``tag`` is an annotated tag; a plain tag in its place is refused."""
+    if repo.git.cat_file("-t", f"refs/tags/{tag}") != "tag":
+        raise GitUnavailable(f"标签 {tag} 已存在，但不是带说明的封存标签（可能是手工创建的）：请核实后删除它"
+                             f"（git tag -d {tag}）再封存。")
+    return False
+
+
+def read_seals(repo, head: str) -> list[Seal]:
+    """The annotated ``archive/<YYYY-MM>`` tags, oldest month first, each checked against ``head``
+    (two ``git for-each-ref`` whatever the number of seals: every validation reads them)."""
+    import git
+
+    refs = f"refs/tags/{SEAL_PREFIX}"
+    try:
+        listing = repo.git.for_each_ref(
+            "--format=%(refname:strip=2)%00%(objecttype)%00%(*objectname)%00%(taggerdate:unix)%00%(contents)%01", refs)
+        intact = set(repo.git.for_each_ref("--format=%(refname:strip=2)", f"--merged={head}", refs).split())
+    except git.GitCommandError:
+        return []
+    seals = []
+    for entry in listing.split("\x01"):
+        fields = entry.lstrip("\n").split("\0")
+        if len(fields) != 5 or not _SEAL_NAME.match(fields[0]) or fields[1] != "tag" or not fields[2]:
+            continue  # not a seal (a lightweight tag, another name): never trusted
+        tag, _, commit, stamp, message = fields
+        seals.append(Seal(tag[len(SEAL_PREFIX):], tag, commit, datetime.fromtimestamp(int(stamp or 0), BEIJING),
+                          tag in intact, message.strip()))
+    return sorted(seals, key=lambda s: s.month)
 
 
 def _ignored(root: Path, folder: Path) -> bool:

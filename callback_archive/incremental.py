@@ -218,7 +218,7 @@ def _decisions(f: Finding, look: _Lookups) -> str:
 
 
 def _landing(f: Finding, look: _Lookups) -> str:
-    if f.code == "history-shallow":
+    if f.code in ("history-shallow", "seal-broken"):
         return ALWAYS
     if f.code == "record-time-after-landing" or look.kind_of.get(f.file) != "visit":
         return f"f:{f.file}"
@@ -514,7 +514,8 @@ def _history_digest(history: History | None) -> str:
     if history is None or history.shallow:
         return repr(history is not None)
     last = history.commits[-1].sha if history.commits else ""
-    return f"{history.ref} {history.head} {len(history.commits)} {last}"
+    seals = " ".join(f"{s.tag}={s.commit}:{s.intact}" for s in history.seals)  # a broken seal moves landings
+    return f"{history.ref} {history.head} {len(history.commits)} {last} {seals}"
 
 
 @dataclass

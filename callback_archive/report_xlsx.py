@@ -33,8 +33,10 @@ from openpyxl.writer.excel import ExcelWriter
 from .report_layout import (
     AMOUNT, CAUSES, COUNT, RATE, Table, card_rounds_table, category_table, conduct_table, counting_note,
     large_customers_table, letters_table, month_text, opinions_table, penalties_table, report_title, unit_table,
+    PROVISIONAL_NOTE, RATE_DEFINITIONS, open_month_note, submissions_table,
 )
 from .safefile import write_atomic
+from .summary_model import Summary, read_summary
 from .timeutil import parse_time
 
 MIN_WIDTH, MAX_WIDTH = 6, 50
@@ -168,45 +170,52 @@ class _Sheet:
         self.ws.sheet_properties.pageSetUpPr.fitToPage = True
 
 
-def _as_of_line(summary: dict) -> str:
-    return f"统计截至：{summary['as_of']}"
+def _as_of_line(summary: Summary) -> str:
+    return f"统计截至：{summary.as_of}"
 
 
-def _due_line(summary: dict) -> str:
-    return f"上报时限：{summary['report_due']}（第二十条：每月5日16:00前，节假日不顺延）"
+def _due_line(summary: Summary) -> str:
+    return f"上报时限：{summary.report_due}（第二十条：每月5日16:00前，节假日不顺延）"
 
 
-def _summary_sheet(ws: Worksheet, summary: dict) -> None:
+def _summary_sheet(ws: Worksheet, summary: Summary) -> None:
     table = unit_table(summary)
     sheet = _Sheet(ws, len(table.columns))
     sheet.title(report_title(summary))
     sheet.note(_as_of_line(summary))
     sheet.note(_due_line(summary))
-    sheet.note(f"统计口径：{summary['statistics_rule']}")
+    sheet.note(f"统计口径：{summary.statistics_rule}")
+    if open_month_note(summary):
+        sheet.note(open_month_note(summary), bold=True)
     sheet.skip()
     sheet.table(table)
     sheet.skip()
     sheet.note("“（含下属供电所）”行是分公司本部与所属供电所之和，全公司合计不重复计入。")
     sheet.note("考核金额为扣罚责任部门的金额（第二十五至二十七条）；主管领导、责任人的金额见“考核”表。")
-    provisional = summary["company"]["provisional"]
+    for text in (*RATE_DEFINITIONS, PROVISIONAL_NOTE):
+        sheet.note(text)
+    provisional = summary.company.provisional
     if provisional:
         sheet.note(f"有 {provisional} 项的时限按暂定的工作日（周一至周五）计算，日历公布后可能变化。")
+    sheet.skip()
+    sheet.note("月度上报核对（第十九、二十条）：上报之后才合并到 main 的记录另列，不算上报不一致。", bold=True)
+    sheet.table(submissions_table(summary))
     sheet.finish(frozen_columns=1)
 
 
 # The list under a category's per-unit table: its heading and how to build it.
-_DETAILS: dict[str, tuple[str, Callable[[dict], Table]]] = {
+_DETAILS: dict[str, tuple[str, Callable[[Summary], Table]]] = {
     "letter": ("来函明细（第十六条：投诉5个工作日、举报10个工作日内复函；来函及回函原件单独存档一年）", letters_table),
     "large-customer": ("大电力客户走访座谈计划进度（第十七条；含以前月份逾期未完成的）", large_customers_table),
     "card": ("连心卡发放回收（第十七条：非居民客户的10%、居民客户的1%，全过程一个月内完成）", card_rounds_table),
 }
 
 
-def _category_sheet(ws: Worksheet, summary: dict, category: str) -> None:
-    name = summary["category_names"][category]
+def _category_sheet(ws: Worksheet, summary: Summary, category: str) -> None:
+    name = summary.category_names[category]
     table = category_table(summary, category)
     sheet = _Sheet(ws, len(table.columns))
-    sheet.title(f"{name}（{month_text(summary)}）")
+    sheet.title(f"{name}（{month_text(summary.month)}）")
     sheet.note(f"{_as_of_line(summary)}　{_due_line(summary)}")
     sheet.skip()
     sheet.table(table)
@@ -221,34 +230,43 @@ def _category_sheet(ws: Worksheet, summary: dict, category: str) -> None:
     sheet.finish(frozen_columns=1)
 
 
-def _opinions_sheet(ws: Worksheet, summary: dict) -> None:
+def _opinions_sheet(ws: Worksheet, summary: Summary) -> None:
     table = opinions_table(summary)
-    dissatisfied = sum(o["satisfaction"] == "dissatisfied" for o in summary["opinions"])
+    dissatisfied = sum(o.satisfaction == "dissatisfied" for o in summary.opinions)
     sheet = _Sheet(ws, len(table.columns))
-    sheet.title(f"客户意见及整改（{month_text(summary)}，第二十一至二十三条）")
+    sheet.title(f"客户意见及整改（{month_text(summary.month)}，第二十一至二十三条）")
     sheet.note(f"共 {len(table.rows)} 条，其中不满意 {dissatisfied} 条，排在前面。")
     sheet.skip()
     sheet.table(table)
     sheet.finish()
 
 
-def _penalties_sheet(ws: Worksheet, summary: dict) -> None:
+def _penalties_sheet(ws: Worksheet, summary: Summary) -> None:
     table = penalties_table(summary)
     sheet = _Sheet(ws, len(table.columns))
-    sheet.title(f"客户回访考核（{month_text(summary)}，第二十四至二十七条）")
+    sheet.title(f"客户回访考核（{month_text(summary.month)}，第二十四至二十七条）")
     sheet.note(counting_note(summary))
-    sheet.note(f"主管领导金额“视情节”的，营销部决定前按区间显示，决定写在 records/decisions/{summary['month']}.yaml。")
+    sheet.note(f"主管领导金额“视情节”的，营销部决定前按区间显示，决定写在 records/decisions/{summary.month}.yaml。")
+    if open_month_note(summary):
+        sheet.note(open_month_note(summary), bold=True)
     sheet.skip()
     sheet.table(table)
-    if not summary["penalties"]:
+    if not table.rows:
         sheet.note("本月没有考核案例。")
+    sheet.skip()
+    sheet.note("暂定考核案例（不计入合计）", bold=True)
+    sheet.note(PROVISIONAL_NOTE)
+    provisional = penalties_table(summary, provisional=True)
+    sheet.table(provisional)
+    if not provisional.rows:
+        sheet.note("本月没有暂定考核案例。")
     sheet.finish()
 
 
-def _conduct_sheet(ws: Worksheet, summary: dict) -> None:
+def _conduct_sheet(ws: Worksheet, summary: Summary) -> None:
     table = conduct_table(summary)
     sheet = _Sheet(ws, len(table.columns))
-    sheet.title(f"文明服务投诉移交（{month_text(summary)}，第二十八条）")
+    sheet.title(f"文明服务投诉移交（{month_text(summary.month)}，第二十八条）")
     sheet.note("按《关于印发滨海供电公司行风、优质服务考核管理办法(试行)等制度的通知》（津电滨监察[2007]3号）"
                "的相关规定考核，本表不计算金额。")
     sheet.skip()
@@ -256,9 +274,9 @@ def _conduct_sheet(ws: Worksheet, summary: dict) -> None:
     sheet.finish()
 
 
-def _package(wb: Workbook, summary: dict) -> bytes:
+def _package(wb: Workbook, summary: Summary) -> bytes:
     """The .xlsx bytes, with the report's as-of time as the document and zip entry times, so that builds are byte-identical."""
-    moment = parse_time(summary["as_of"])
+    moment = parse_time(summary.as_of)
     wb.properties.created = wb.properties.modified = moment.astimezone(timezone.utc).replace(tzinfo=None)
     buffer = io.BytesIO()
     ExcelWriter(wb, ZipFile(buffer, "w", ZIP_DEFLATED)).save()
@@ -270,22 +288,23 @@ def _package(wb: Workbook, summary: dict) -> bytes:
     return result.getvalue()
 
 
-def render_workbook(summary: dict) -> bytes:
+def render_workbook(data: Summary | dict) -> bytes:
     """The month's report (``reports.month_summary``) as the bytes of an .xlsx file."""
+    summary = read_summary(data)
     wb = Workbook()
     wb.properties.title = report_title(summary)
     wb.properties.creator = "滨海供电公司营销部"
     _summary_sheet(wb.active, summary)
     wb.active.title = "汇总"
-    for category, name in summary["category_names"].items():
+    for category, name in summary.category_names.items():
         _category_sheet(wb.create_sheet(name), summary, category)
     _opinions_sheet(wb.create_sheet("客户意见"), summary)
     _penalties_sheet(wb.create_sheet("考核"), summary)
-    if summary["conduct"]:
+    if summary.conduct:
         _conduct_sheet(wb.create_sheet("第二十八条移交"), summary)
     return _package(wb, summary)
 
 
-def write_workbook(summary: dict, path: Path) -> None:
+def write_workbook(summary: Summary | dict, path: Path) -> None:
     """Write the month's report as an .xlsx file, all at once (``safefile.write_atomic``): an open old copy survives a failure."""
     write_atomic(Path(path), render_workbook(summary))

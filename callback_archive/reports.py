@@ -10,7 +10,9 @@ from .coverage import plan_progress
 from .labels import label
 from .penalties import PenaltyCase, conduct_referrals, late_arrivals, penalty_cases
 from .stats import CATEGORIES, CATEGORY_NAMES, Month, Tally, company, rollups, unit_tallies
+from .model import Submission
 from .submissions import submission_state, submitted_time
+from .summary_model import summary_version
 from .timeutil import format_time
 
 STATISTICS_RULE = (
@@ -20,14 +22,33 @@ STATISTICS_RULE = (
 )
 
 
+# 第十四至十六条 set a time limit; "other" callbacks have none; 第十七条's large customers and 连心卡 are planned.
+TIMED_CATEGORIES = ("business", "repair", "letter")
+UNTIMED_CATEGORIES = ("other",)
+
+
 def months_present(archive: Archive, as_of: datetime) -> list[Month]:
     return sorted(unit_tallies(archive, as_of))
+
+
+def _group_row(tally: Tally, categories: tuple[str, ...]) -> dict:
+    """The figures of some categories added together."""
+    merged = Tally()
+    for (category, state), n in tally.states.items():
+        if category in categories:
+            merged.states[("group", state)] += n
+    for (category, level), n in tally.satisfaction.items():
+        if category in categories:
+            merged.satisfaction[("group", level)] += n
+    return merged.category_row("group")
 
 
 def tally_data(tally: Tally) -> dict:
     return {
         "categories": {c: tally.category_row(c) for c in CATEGORIES},
         "totals": tally.totals(),
+        "timed": _group_row(tally, TIMED_CATEGORIES),
+        "untimed": _group_row(tally, UNTIMED_CATEGORIES),
         "topics": dict(sorted(tally.topics.items())),
         "key_customers": len(tally.key_customers),
         "provisional": tally.provisional,
@@ -35,6 +56,13 @@ def tally_data(tally: Tally) -> dict:
 
 
 def _penalty_totals(cases: list[PenaltyCase]) -> dict:
+    """Amounts of the cases that count; provisional ones (a deadline on an unpublished calendar year) never do."""
+    provisional = [c for c in cases if c.provisional]
+    return {**_amounts([c for c in cases if not c.provisional]), "provisional": len(provisional),
+            "provisional_amounts": _amounts(provisional)}
+
+
+def _amounts(cases: list[PenaltyCase]) -> dict:
     undecided = [c for c in cases if not c.waived and c.head_range and c.head_amount is None]
     return {
         "cases": len(cases),
@@ -44,8 +72,23 @@ def _penalty_totals(cases: list[PenaltyCase]) -> dict:
         "head_undecided_min": sum(c.head_range[0] for c in undecided),
         "head_undecided_max": sum(c.head_range[1] for c in undecided),
         "person_amount": sum(c.person_amount or 0 for c in cases if not c.waived),
-        "provisional": sum(c.provisional for c in cases),
     }
+
+
+def _submission_check(archive: Archive, submission: Submission | None, scope: Tally) -> dict:
+    """A submission's total next to the archive's (the unit's own, the company's for the marketing department),
+    and how many of the archive's records reached main only after the submission: counted apart, they are
+    not a discrepancy. ``after_submission`` is None without Git history (nothing tells when records landed)."""
+    if submission is None:
+        return {"reported_total": None, "archive_total": scope.totals()["total"], "after_submission": None}
+    history = archive.history
+    after = None
+    if history is not None and not history.shallow:
+        moment = submitted_time(archive, submission)
+        landings = [history.landing(path) for path in scope.files]
+        after = sum(landing is None or landing.time > moment for landing in landings)
+    return {"reported_total": sum(row.get("total", 0) for row in submission.figures.values()),
+            "archive_total": scope.totals()["total"], "after_submission": after}
 
 
 def month_summary(archive: Archive, month: Month, as_of: datetime) -> dict:
@@ -54,6 +97,7 @@ def month_summary(archive: Archive, month: Month, as_of: datetime) -> dict:
     tallies = unit_tallies(archive, as_of).get(month, {})
     combined = rollups(archive, tallies)
     cases = [c for c in penalty_cases(archive, as_of) if c.month == month]
+    whole = company(tallies)
     units = []
     for unit in archive.units.values():
         own = tallies.get(unit.id, Tally())
@@ -72,14 +116,17 @@ def month_summary(archive: Archive, month: Month, as_of: datetime) -> dict:
                 "state": state,
                 "submitted_at": format_time(submitted_time(archive, submission)) if submission else None,
                 "submitted_by": submission.submitted_by if submission else None,
+                **_submission_check(archive, submission, whole if unit.kind == "marketing" else own),
             },
             "penalties": _penalty_totals([c for c in cases if c.unit == unit.id]),
         })
-    whole = company(tallies)
+    due = archive.rules.monthly_report_due(year, number)
     return {
+        "version": summary_version(),  # schemas/reports/summary.schema.json's; raised when a key changes meaning
         "month": f"{year}-{number:02d}",
         "as_of": format_time(as_of),
-        "report_due": format_time(archive.rules.monthly_report_due(year, number)),
+        "report_due": format_time(due),
+        "closed": as_of > due,
         "statistics_rule": STATISTICS_RULE,
         "penalty_counting": archive.policy.data["penalties"]["counting"],
         "category_names": CATEGORY_NAMES,

@@ -60,6 +60,7 @@ class Tally:
     key_customers: set[str] = field(default_factory=set)  # accounts of key customers reached
     provisional: int = 0  # items counted against a provisional deadline
     opinions: list[Opinion] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)  # the record files counted (a submission's later arrivals)
 
     def add(self, other: "Tally") -> None:
         self.states.update(other.states)
@@ -68,6 +69,7 @@ class Tally:
         self.key_customers |= other.key_customers
         self.provisional += other.provisional
         self.opinions.extend(other.opinions)
+        self.files.extend(other.files)
 
     def count(self, category: str, state: str) -> int:
         return self.states[(category, state)]
@@ -76,6 +78,7 @@ class Tally:
         """done, on time, late, overdue, pending, unreachable and rates of one category."""
         on_time, late = self.count(category, "on-time"), self.count(category, "late")
         done = on_time + late
+        overdue = self.count(category, "overdue")
         sat = {level: self.satisfaction[(category, level)] for level in SATISFACTION}
         reached = sum(sat.values())
         return {
@@ -83,11 +86,12 @@ class Tally:
             "done": done,
             "on_time": on_time,
             "late": late,
-            "overdue": self.count(category, "overdue"),
+            "overdue": overdue,
             "pending": self.count(category, "pending"),
             "unreachable": self.count(category, "unreachable"),
             "not_required": self.count(category, "not-required"),
-            "on_time_rate": round(on_time / done, 4) if done else None,
+            # 按时 / (按时 + 超时 + 逾期未完成): not yet due and unreachable are left out (the report says so).
+            "on_time_rate": round(on_time / (done + overdue), 4) if done + overdue else None,
             **sat,
             "satisfaction_rate": round(sat["satisfied"] / reached, 4) if reached else None,
             "satisfied_or_basic_rate": round((sat["satisfied"] + sat["basic"]) / reached, 4) if reached else None,
@@ -147,6 +151,7 @@ def _count_tallies(archive: Archive, as_of: datetime) -> dict[Month, dict[str, T
         category = case.category if case.category in CATEGORIES else "other"
         t.states[(category, state)] += 1
         t.provisional += case.deadline.provisional
+        t.files.extend(v.source.path for v in case.attempts)
         reached = case.reached
         if reached is not None:
             _visit_tally(t, reached, category)
@@ -156,6 +161,7 @@ def _count_tallies(archive: Archive, as_of: datetime) -> dict[Month, dict[str, T
         t = tally(_month(visit.visited_at), visit.unit)
         category = visit.category if visit.category in CATEGORIES else "other"
         t.states[(category, "on-time" if visit.reached else "unreachable")] += 1
+        t.files.append(visit.source.path)
         if visit.reached:
             _visit_tally(t, visit, category)
     for letter in archive.letters:
@@ -164,6 +170,7 @@ def _count_tallies(archive: Archive, as_of: datetime) -> dict[Month, dict[str, T
         t = tally(month, letter.unit)
         t.states[("letter", letter_state(letter, deadline, as_of, archive))] += 1
         t.provisional += bool(deadline and deadline.provisional)
+        t.files.append(letter.source.path)
     return months
 
 

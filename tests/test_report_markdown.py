@@ -9,7 +9,11 @@ from pathlib import Path
 import markdown
 import pytest
 
+from callback_archive.archive import load_archive
 from callback_archive.report_markdown import escape_text, render_index, render_month
+from callback_archive.reports import month_summary
+from callback_archive.timeutil import parse_time
+from conftest import add_visit
 from report_fixture import HOSTILE_FOLLOW_UP, HOSTILE_OPINION, HOSTILE_SUBJECT, STAFF, fixture_summary, sample_summary
 
 
@@ -99,10 +103,12 @@ def test_every_article_mention_links_to_the_rules_page(summary):
 
 def test_tables_show_units_by_name_with_rollup_and_company(page, summary):
     header = next(r for r in page.rows if r and r[0] == "单位" and "上报状态" in r)
-    assert header == ["单位", "应回访", "已完成", "按时", "超时", "逾期/缺失", "无法联系", "待回访", "按时率",
-                      "满意", "基本满意", "不满意", "满意率", "重点客户", "上报状态", "考核金额"]
+    assert header == ["单位", "有时限应回访", "已完成", "按时", "超时", "逾期/缺失", "无法联系", "待回访（未到时限）",
+                      "按时率", "无时限回访", "大客户走访座谈", "连心卡", "满意", "基本满意", "不满意", "满意率",
+                      "重点客户", "上报状态", "考核金额", "暂定考核金额（不计入合计）"]
     company = next(r for r in page.rows if r and r[0] == "全公司" and len(r) == len(header))
-    assert company[3] == str(summary["company"]["totals"]["on_time"]) and company[8] == "50.00%"
+    assert company[3] == str(summary["company"]["timed"]["on_time"]) and company[8] == "40.00%"  # 2 ÷ (2 + 3 late + 0 overdue)
+    assert company[9] == str(summary["company"]["untimed"]["total"]) == "1"  # the complaint no article times
     assert "&emsp;塘沽供电分公司（含下属供电所）" in render_month(summary)
     assert any(r[0] == "塘沽供电分公司（含下属供电所）" for r in page.rows if r)
     assert "tanggu" not in [r[0] for r in page.rows if r]
@@ -110,11 +116,12 @@ def test_tables_show_units_by_name_with_rollup_and_company(page, summary):
 
 def test_penalties_with_causes_range_decision_and_counting_note(page, summary):
     undecided = page.row("tanggu-GD202611200001")
-    assert undecided[1] == "第二十六条" and undecided[6] == "200–500（视情节，待定）"
+    assert undecided[1] == "第二十六条" and undecided[7] == "200–500（视情节，待定）"
+    assert undecided[6] == "赵*刚"  # the head named beside the amount (masked on the page)
     assert "records/visits/tanggu/2026/11/HF-20261121-0001.yaml" in undecided[4]
-    assert page.row("tanggu-GD202611200002")[6] == "300"
-    assert page.row("tanggu-GD202611200003")[6] == "免于考核"
-    assert page.row("合计")[5] == "3,000"  # a waiver spares the head, never the unit
+    assert page.row("tanggu-GD202611200002")[7] == "300"
+    assert page.row("tanggu-GD202611200003")[7] == "免于考核"
+    assert page.row("合计（不含暂定案例）")[5] == "3,000"  # a waiver spares the head, never the unit
     assert "考核计数口径：按案例" in "".join(page.text)
     assert ("code", {}) in page.tags
     assert "按月" in render_month({**summary, "penalty_counting": "per-month"})
@@ -135,10 +142,11 @@ def test_index_lists_months_newest_first_with_key_figures(summary):
     october = sample_summary()
     page = Page(to_html(render_index([october, summary])))
     months = [r[0] for r in page.rows[1:]]
-    assert months == ["2026年11月", "2026年10月"]
+    assert months == ["2026年11月（未结月）", "2026年10月"]
     assert page.hrefs()[-2:] == ["2026-11/index.md", "2026-10/index.md"]
     assert "](2026-10.md)" in render_index([october], month_page="{month}.md")
-    assert page.rows[1][1] == str(summary["company"]["totals"]["total"]) and page.rows[1][3] == "50.00%"
+    assert page.rows[1][1] == str(summary["company"]["timed"]["total"]) and page.rows[1][3] == "40.00%"
+    assert "按时率 = 按时 ÷（按时 + 超时 + 逾期未完成）" in "".join(page.text)
     assert "../rules.md#article-20" in page.hrefs()
     assert "还没有月报" in render_index([])
 
@@ -154,3 +162,69 @@ def test_sample_archive_october_page():
     for case in summary["penalties"]:
         assert case["id"] in first_cells
     assert {tag for tag, _ in page.tags}.isdisjoint({"script", "img"})
+
+
+def test_page_defines_the_on_time_rate_where_it_shows_it(page):
+    text = "".join(page.text)
+    assert "按时率 = 按时 ÷（按时 + 超时 + 逾期未完成）；未到时限的（待回访）和无法联系的不计入。" in text
+    assert "满意率 = 满意 ÷（满意 + 基本满意 + 不满意）" in text
+
+
+def test_a_month_not_yet_closed_says_its_figures_will_change(archive, summary):
+    assert not summary["closed"]  # the fixture's as-of is before 2026-12-05 16:00
+    assert "未结月，数字会变" in render_month(summary)
+    closed = month_summary(load_archive(archive), (2026, 11), parse_time("2026-12-06T09:00"))
+    assert closed["closed"] and "未结月" not in render_month(closed)
+
+
+def test_a_provisional_case_stays_out_of_the_totals(archive):
+    # The 2027 calendar is published in the test archive (records/calendar.yaml), 2028 is not: archived
+    # 2027-12-30, its 7 working days (第十四条) run into 2028 and are counted provisionally.
+    add_visit(archive, "HF-20280120-0001", category="business", kind="new-install", order="GD2027123000001",
+              archived="2027-12-30T10:00:00+08:00", visited="2028-01-20 10:00")
+    summary = month_summary(load_archive(archive), (2028, 1), parse_time("2028-02-10T09:00"))
+    case = next(c for c in summary["penalties"] if c["unit"] == "tanggu")
+    assert case["provisional"] and case["unit_amount"] == 1000
+    totals = summary["company"]["penalties"]
+    assert totals["cases"] == 0 and totals["unit_amount"] == 0 and totals["provisional"] == 1
+    assert totals["provisional_amounts"]["unit_amount"] == 1000
+    tanggu = next(u for u in summary["units"] if u["id"] == "tanggu")
+    assert tanggu["penalties"]["unit_amount"] == 0
+    page = Page(to_html(render_month(summary)))
+    assert page.row("全公司", cells=20)[-2:] == ["0", "1,000"]  # 考核金额, 暂定考核金额（不计入合计）
+    assert page.row(case["id"])[5] == "1,000" and page.row("暂定合计（不计入月度合计）")[5] == "1,000"
+    assert "本月没有考核案例。" in "".join(page.text)  # the counted table is empty
+
+
+def test_records_after_a_submission_are_counted_apart_not_as_a_discrepancy(archive, capsys):
+    from callback_archive import build_reports_cli
+    from callback_archive.history import load_history
+    from gitrepo import GitRepo
+
+    repo = GitRepo(archive)
+    add_visit(archive, "HF-20261126-0001", order="GD2026112500123", archived="2026-11-25T14:30:00+08:00",
+              visited="2026-11-26 08:00")
+    repo.commit("登记回访", at="2026-11-26T12:00:00+08:00")
+    assert build_reports_cli.main(["--root", str(archive), "--submit", "tanggu", "--month", "2026-11",
+                                   "--as-of", "2026-12-02T10:00"]) == 0
+    repo.commit("塘沽上报", at="2026-12-02T10:30:00+08:00")
+    add_visit(archive, "HF-20261128-0001", order="GD2026112800001", archived="2026-11-28T09:00:00+08:00",
+              visited="2026-11-28 15:00")  # counted in November, merged after the submission
+    repo.commit("补登回访", at="2026-12-03T09:00:00+08:00")
+
+    def tanggu_row(as_of: str) -> list[str]:
+        loaded = load_archive(archive)
+        loaded.history = load_history(archive, use_cache=False).until(parse_time(as_of))
+        summary = month_summary(loaded, (2026, 11), parse_time(as_of))
+        return Page(to_html(render_month(summary))).row("塘沽供电分公司", cells=7)
+
+    row = tanggu_row("2026-12-04T09:00")
+    assert row[3:] == ["1", "2", "1", "上报后又有 1 条记录入档，另计，不算不一致"]
+    assert tanggu_row("2026-12-02T12:00")[3:5] == ["1", "2"]  # the later record is not on main yet: apart all the same
+    submitted = archive / "records/submissions/2026-11/tanggu.yaml"
+    submitted.write_text(submitted.read_text(encoding="utf-8").replace("total: 1", "total: 0"), encoding="utf-8")
+    repo.commit("改动上报数字", at="2026-12-03T10:00:00+08:00")
+    assert tanggu_row("2026-12-04T09:00")[3:] == ["0", "2", "1", "与档案不一致：请核对上报文件"]  # 2 more, 1 later
+    page = Page(to_html(render_month(month_summary(load_archive(archive), (2026, 11), parse_time("2026-12-04T09:00")))))
+    assert page.row("营销部", cells=7)[3:] == ["—", "2", "—", "—"]  # no submission (its archive figure: the company)
+    assert "与档案不同（没有 Git 历史" in page.row("塘沽供电分公司", cells=7)[6]  # no history: cannot tell

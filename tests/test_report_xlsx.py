@@ -11,9 +11,11 @@ import pytest
 from callback_archive.report_xlsx import MAX_WIDTH, display_width, write_workbook
 from report_fixture import HOSTILE_SUBJECT, STAFF, fixture_summary, sample_summary
 
-SUMMARY_HEADERS = ["单位", "应回访", "已完成", "按时", "超时", "逾期/缺失", "无法联系", "待回访", "按时率",
-                   "满意", "基本满意", "不满意", "满意率", "重点客户", "上报状态", "考核金额"]
-PENALTY_HEADERS = ["编号", "条款", "单位", "事由", "原因（记录/文件）", "部门金额", "主管领导金额", "责任人金额", "决定", "暂定"]
+SUMMARY_HEADERS = ["单位", "有时限应回访", "已完成", "按时", "超时", "逾期/缺失", "无法联系", "待回访（未到时限）", "按时率",
+                   "无时限回访", "大客户走访座谈", "连心卡", "满意", "基本满意", "不满意", "满意率", "重点客户", "上报状态",
+                   "考核金额", "暂定考核金额（不计入合计）"]
+PENALTY_HEADERS = ["编号", "条款", "单位", "事由", "原因（记录/文件）", "部门金额", "主管领导", "主管领导金额", "责任人",
+                   "责任人金额", "决定"]
 CATEGORY_SHEETS = ["业务受理", "供电抢修", "重点客户函复", "大电力客户走访或座谈", "连心卡", "其它"]
 
 
@@ -35,7 +37,12 @@ def header_row(ws) -> int:
 
 
 def rows_by_first_cell(ws) -> dict[str, tuple]:
-    return {row[0].value: row for row in ws.iter_rows(min_row=header_row(ws) + 1) if row[0].value}
+    """Rows below the first header by their first cell; the first row wins (later tables repeat unit names)."""
+    rows: dict[str, tuple] = {}
+    for row in ws.iter_rows(min_row=header_row(ws) + 1):
+        if row[0].value:
+            rows.setdefault(row[0].value, row)
+    return rows
 
 
 def test_sheets_in_submission_order(workbook):
@@ -62,15 +69,15 @@ def test_summary_rows_show_names_stations_rollup_and_company(workbook, summary):
     assert rows["新北供电所"][0].alignment.indent == 1
     assert rows["塘沽供电分公司（含下属供电所）"][0].alignment.indent == 1
     company = rows["全公司"]
-    totals = summary["company"]["totals"]
-    assert company[SUMMARY_HEADERS.index("按时")].value == totals["on_time"] == 3
+    totals = summary["company"]["timed"]
+    assert company[SUMMARY_HEADERS.index("按时")].value == totals["on_time"] == 2
     assert company[SUMMARY_HEADERS.index("超时")].value == totals["late"] == 3
     rate = company[SUMMARY_HEADERS.index("按时率")]
-    assert rate.value == pytest.approx(0.5) and rate.number_format == "0.00%"
+    assert rate.value == pytest.approx(0.4) and rate.number_format == "0.00%"  # 2 ÷ (2 + 3 + 0 overdue)
     assert company[SUMMARY_HEADERS.index("考核金额")].value == 3000
     assert rows["塘沽供电分公司"][SUMMARY_HEADERS.index("上报状态")].value == "未到上报时限"
     rollup = rows["塘沽供电分公司（含下属供电所）"]
-    assert rollup[SUMMARY_HEADERS.index("应回访")].value == 4  # the branch's 3 and the station's 1
+    assert rollup[SUMMARY_HEADERS.index("有时限应回访")].value == 4  # the branch's 3 and the station's 1
     assert rollup[SUMMARY_HEADERS.index("考核金额")].value == 3000
 
 
@@ -108,10 +115,12 @@ def test_penalties_sheet_one_row_per_case_with_range_decision_and_waiver(workboo
     assert undecided[1].value == "第二十六条" and undecided[2].value == "塘沽供电分公司"
     cause = undecided[PENALTY_HEADERS.index("原因（记录/文件）")].value
     assert "records/visits/tanggu/2026/11/HF-20261121-0001.yaml" in cause
-    total = rows["合计"]
+    total = rows["合计（不含暂定案例）"]
     assert total[PENALTY_HEADERS.index("部门金额")].value == summary["company"]["penalties"]["unit_amount"] == 3000
     assert "200–500" in total[head].value and total[0].font.b
-    assert len(rows) == len(summary["penalties"]) + 1
+    assert {c["id"] for c in summary["penalties"]} <= set(rows)
+    assert "本月没有暂定考核案例。" in rows
+    assert undecided[PENALTY_HEADERS.index("主管领导")].value == "赵志刚"
 
 
 def test_per_month_counting_is_stated(summary, tmp_path):
@@ -151,13 +160,26 @@ def test_sample_archive_october(tmp_path):
     rows = rows_by_first_cell(ws)
     for unit in summary["units"]:
         assert unit["name"] in rows
-        assert rows[unit["name"]][SUMMARY_HEADERS.index("应回访")].value == unit["own"]["totals"]["total"]
+        assert rows[unit["name"]][SUMMARY_HEADERS.index("有时限应回访")].value == unit["own"]["timed"]["total"]
     company = rows["全公司"]
-    assert company[SUMMARY_HEADERS.index("按时")].value == summary["company"]["totals"]["on_time"]
+    assert company[SUMMARY_HEADERS.index("按时")].value == summary["company"]["timed"]["on_time"]
     assert company[SUMMARY_HEADERS.index("满意率")].number_format == "0.00%"
     penalties = rows_by_first_cell(wb["考核"])
-    assert len(penalties) == len(summary["penalties"]) + (1 if summary["penalties"] else 0)
+    assert {c["id"] for c in summary["penalties"] if not c["provisional"]} <= set(penalties)
     assert len(rows_by_first_cell(wb["客户意见"])) == len(summary["opinions"])
+
+
+def test_an_open_month_is_marked_and_the_rates_are_defined(workbook, summary, tmp_path):
+    texts = [str(c.value) for row in workbook["汇总"].iter_rows() for c in row if c.value]
+    assert any(t.startswith("未结月，数字会变") for t in texts)
+    assert any(t.startswith("按时率 = 按时 ÷（按时 + 超时 + 逾期未完成）") for t in texts)
+    penalties = [str(c.value) for row in workbook["考核"].iter_rows() for c in row if c.value]
+    assert any(t.startswith("未结月，数字会变") for t in penalties) and "暂定考核案例（不计入合计）" in penalties
+    assert "月度上报核对（第十九、二十条）：上报之后才合并到 main 的记录另列，不算上报不一致。" in texts
+    assert "上报后入档的记录" in texts and "档案应回访（现在）" in texts
+    write_workbook({**summary, "closed": True}, tmp_path / "closed.xlsx")
+    closed = openpyxl.load_workbook(tmp_path / "closed.xlsx")
+    assert not any("未结月" in str(c.value) for row in closed["汇总"].iter_rows() for c in row if c.value)
 
 
 # Texts Excel or WPS would take for a formula (OWASP "CSV Injection"), each as a clerk might type it.

@@ -127,12 +127,14 @@ def test_reports_have_a_page_and_a_workbook_per_month(pages: dict) -> None:
         assert f"[下载 Excel 月报（月报-{month}.xlsx）]" in pages[f"reports/{month}/index.md"]
         workbook = pages[f"reports/{month}/月报-{month}.xlsx"]
         assert isinstance(workbook, bytes) and workbook.startswith(b"PK")
-    assert "[2026年11月](2026-11/index.md)" in pages["reports/index.md"]
+    assert "[2026年11月（未结月）](2026-11/index.md)" in pages["reports/index.md"]  # as of 2026-11-26
+    assert "未结月，数字会变" in pages["reports/2026-11/index.md"] and "未结月" not in pages["reports/2026-10/index.md"]
 
 
 def test_dashboard_shows_the_month_the_next_deadline_and_who_has_not_submitted(pages: dict) -> None:
     home = pages["index.md"]
     assert "## 本月概况（2026年11月）" in home and "按时率" in home and "满意率" in home
+    assert "未结月，数字会变。按时率 = 按时 ÷（按时 + 超时 + 逾期未完成）" in home
     assert "下一次上报时限：**2026-12-05 16:00**" in home and "尚未上报：营销部" in home
     assert "## 逾期与即将到期" in home and "**逾期**" in home
     assert home.count("<figure class=\"ca-chart\"") == 2 and 'class="ca-lookup"' in home

@@ -74,6 +74,7 @@ def check_landing(archive, context) -> Iterable[Finding]:
                       "请取完整历史：本地运行 git fetch --unshallow；GitHub、Gitea 在 actions/checkout 中设置 fetch-depth: 0，GitLab CI 设置变量 GIT_DEPTH 为 0。")
         return
     history = history.until(context.as_of)
+    yield from _broken_seals(history)
     yield from _after_landing(archive, history)
     settings = audit_settings(archive)
     for item in timely_records(archive):
@@ -84,6 +85,16 @@ def check_landing(archive, context) -> Iterable[Finding]:
             yield from _merge_due(item, history, settings, context.as_of, archive)
         elif landing.time > item.deadline.due:
             yield _landed_late(item, landing, archive)
+
+
+def _broken_seals(history: History) -> Iterator[Finding]:
+    """A closed month's seal (build_reports.py --seal) that main no longer contains: its history was rewritten."""
+    for seal in history.broken_seals:
+        yield finding("seal-broken", "records", None,
+                      f"{seal.month} 已结月并于 {format_time(seal.time)} 封存（标签 {seal.tag}，提交 {seal.commit[:10]}），"
+                      f"但该提交已不在 {history.ref} 的历史中：封存之后 main 的历史被改写（变基、修改提交时间或强制推送）。"
+                      f"封存以前合并的记录仍按封存时的历史确定档案建立时间，已结月的统计和考核不变。"
+                      f"请查明改写的原因，把 {history.ref} 恢复为包含该提交的历史；不要删除或移动封存标签。")
 
 
 def _after_landing(archive, history: History) -> Iterator[Finding]:

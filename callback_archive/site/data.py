@@ -13,6 +13,7 @@ from ..checks import Context, run_checks
 from ..findings import Finding
 from ..history import History, load_history
 from ..reports import month_summary, months_present
+from ..summary_model import Summary, read_summary
 from ..stats import Month
 from .common import Privacy, public_summary, rel
 
@@ -29,7 +30,7 @@ class SiteData:
     git: History | None  # as loaded: None outside Git, ``shallow`` in a shallow clone
     privacy: Privacy
     findings: dict[str, list[Finding]] = field(default_factory=dict)  # by file
-    summaries: dict[Month, dict] = field(default_factory=dict)
+    summaries: dict[Month, Summary] = field(default_factory=dict)
     case_of: dict[str, tuple[CallbackCase, int]] = field(default_factory=dict)  # visit id → case, attempt number
     places: dict[str, str] = field(default_factory=dict)
 
@@ -75,5 +76,5 @@ def load_site_data(root: Path, as_of: datetime) -> SiteData:
         for number, visit in enumerate(case.attempts, 1):
             site.case_of[visit.id] = (case, number)
     for month in months_present(archive, as_of):
-        site.summaries[month] = public_summary(month_summary(archive, month, as_of), site.privacy)
+        site.summaries[month] = read_summary(public_summary(month_summary(archive, month, as_of), site.privacy))
     return site

@@ -6,8 +6,9 @@ from pathlib import PurePosixPath
 
 from ..duelist import due_items
 from ..report_markdown import escape_text, link_articles
-from ..report_layout import SUBMISSION_LABELS
+from ..report_layout import OPEN_MONTH_NOTE, RATE_DEFINITIONS, SUBMISSION_LABELS
 from ..stats import CATEGORY_NAMES
+from ..summary_model import Summary
 from ..submissions import months_due
 from ..timeutil import format_time
 from .charts import count_chart, rate_chart
@@ -27,22 +28,23 @@ def _months(site: SiteData) -> list[str]:
     return [f"{y}-{m:02d}" for y, m in sorted(site.summaries)]
 
 
-def unit_series(site: SiteData, key: str) -> dict[str, list[float | None]]:
-    """A rate (``on_time_rate``, ``satisfaction_rate``) per unit (its own records) and the company, per month."""
+def unit_series(site: SiteData, key: str, group: str = "totals") -> dict[str, list[float | None]]:
+    """A rate (``on_time_rate``, ``satisfaction_rate``) of a group of categories (``timed``: 第十四至十六条,
+    ``totals``: all) per unit (its own records) and the company, per month."""
     summaries = [site.summaries[m] for m in sorted(site.summaries)]
     series: dict[str, list[float | None]] = {}
     for unit in site.archive.units.values():
-        line = [next(u for u in s["units"] if u["id"] == unit.id)["own"]["totals"][key] for s in summaries]
+        line = [getattr(getattr(next(u for u in s.units if u.id == unit.id).own, group), key) for s in summaries]
         if any(v is not None for v in line):
             series[unit.name] = line
-    series["全公司"] = [s["company"]["totals"][key] for s in summaries]
+    series["全公司"] = [getattr(getattr(s.company, group), key) for s in summaries]
     return series
 
 
 def category_series(site: SiteData) -> dict[str, list[int]]:
     """Completed callbacks (and replies) per archive category (第十三条), company-wide, per month."""
     summaries = [site.summaries[m] for m in sorted(site.summaries)]
-    return {name: [s["company"]["categories"][c]["done"] for s in summaries] for c, name in CATEGORY_NAMES.items()}
+    return {name: [s.company.categories[c].done for s in summaries] for c, name in CATEGORY_NAMES.items()}
 
 
 def charts_page(site: SiteData) -> str:
@@ -52,20 +54,20 @@ def charts_page(site: SiteData) -> str:
     return "\n\n".join([
         "# 图表",
         link_articles(escape_text(
-            "按月统计（第二十条的统计口径，与月报相同）：按时率 = 按时完成 ÷ 已完成（第十四至十六条）；满意率 = 满意 ÷ 联系上的客户"
-            "（第二十一条）；各单位只计本单位的记录，分公司不含下属供电所。"), rules)
+            "按月统计（第二十条的统计口径，与月报相同），按时率只计有时限的回访和复函（第十四至十六条）。"
+            + "".join(RATE_DEFINITIONS[:2]) + "各单位只计本单位的记录，分公司不含下属供电所。"), rules)
         + f"每月的数字见[月报]({rel(page, 'reports/index.md')})。图表在构建网站时生成，不需要联网。",
-        rate_chart("各单位按时率（按月）", months, unit_series(site, "on_time_rate")),
+        rate_chart("各单位按时率（有时限的回访和复函，按月）", months, unit_series(site, "on_time_rate", "timed")),
         rate_chart("各单位满意率（按月）", months, unit_series(site, "satisfaction_rate")),
         count_chart("各分类已完成的回访和复函（全公司，按月）", months, category_series(site)),
     ]) + "\n"
 
 
-def _kpis(summary: dict) -> str:
-    totals = summary["company"]["totals"]
-    cards = [("应回访（含应复函）", totals["total"]), ("已完成", totals["done"]), ("按时率", _percent(totals["on_time_rate"])),
-             ("满意率", _percent(totals["satisfaction_rate"])), ("逾期/缺失", totals["overdue"]),
-             ("待回访", totals["pending"]), ("不满意", totals["dissatisfied"])]
+def _kpis(summary: Summary) -> str:
+    totals, timed = summary.company.totals, summary.company.timed
+    cards = [("有时限应回访（含应复函）", timed.total), ("已完成", timed.done),
+             ("按时率", _percent(timed.on_time_rate)), ("满意率", _percent(totals.satisfaction_rate)),
+             ("逾期/缺失", timed.overdue), ("待回访（未到时限）", timed.pending), ("不满意", totals.dissatisfied)]
     items = "".join(f'<div class="ca-kpi"><span class="ca-kpi-value">{h(value)}</span>'
                     f'<span class="ca-kpi-name">{h(name)}</span></div>' for name, value in cards)
     return f'<div class="ca-kpis">{items}</div>\n'
@@ -85,16 +87,16 @@ def _submissions(site: SiteData, page: str) -> list[str]:
     if summary is None:
         lines.append(f"{month_words(key)}还没有需要统计的记录。")
     else:
-        waiting = [u for u in summary["units"] if u["submission"]["state"] in ("pending", "missing")]
-        done = [u for u in summary["units"] if u not in waiting]
-        lines.append("尚未上报：" + ("、".join(escape_text(u["name"]) for u in waiting) if waiting else "无，全部已上报。")
+        waiting = [u for u in summary.units if u.submission.state in ("pending", "missing")]
+        done = [u for u in summary.units if u not in waiting]
+        lines.append("尚未上报：" + ("、".join(escape_text(u.name) for u in waiting) if waiting else "无，全部已上报。")
                      + (f"（已上报 {len(done)} 个单位）" if done else ""))
         if waiting:
             lines += ["", "| 单位 | 统计上报责任人 | 状态 |", "| --- | --- | --- |"]
-            lines += [f"| {escape_text(u['name'])} | {escape_text(u['reporter'])} | "
-                      f"{SUBMISSION_LABELS.get(u['submission']['state'], u['submission']['state'])} |" for u in waiting]
-    late = [(m, u["name"]) for m in months_due(site.archive, site.as_of) if m != target and m in site.summaries
-            for u in site.summaries[m]["units"] if u["submission"]["state"] == "missing"]
+            lines += [f"| {escape_text(u.name)} | {escape_text(u.reporter)} | "
+                      f"{SUBMISSION_LABELS.get(u.submission.state, u.submission.state)} |" for u in waiting]
+    late = [(m, u.name) for m in months_due(site.archive, site.as_of) if m != target and m in site.summaries
+            for u in site.summaries[m].units if u.submission.state == "missing"]
     if late:
         lines += ["", f"逾期未上报（{article_link('第二十七条', page)}）："
                   + "；".join(f"{month_words(f'{y}-{m:02d}')} {escape_text(name)}" for (y, m), name in late)]
@@ -137,14 +139,17 @@ def dashboard(site: SiteData) -> str:
     else:
         key = f"{shown[0]}-{shown[1]:02d}"
         title = "本月概况" if shown == current else "最近一个月"
+        unclosed = "" if site.summaries[shown].closed else f"{OPEN_MONTH_NOTE}。"
         lines += [f"## {title}（{month_words(key)}）", "", _kpis(site.summaries[shown]),
+                  escape_text(unclosed + RATE_DEFINITIONS[0]), "",
                   f"[{month_words(key)}月报]({rel(page, f'reports/{key}/index.md')}) · "
                   f"[全部月报]({rel(page, 'reports/index.md')}) · [图表]({rel(page, 'reports/charts.md')})", ""]
         lines += ["## 月度统计上报", "", *_submissions(site, page), ""]
     lines += [f"## 逾期与即将到期（{DUE_WORKDAYS} 个工作日内）", "", *_due(site, page), ""]
     if site.summaries:
         months = [month_words(m) for m in _months(site)]
-        lines += ["## 趋势", "", rate_chart("各单位按时率（按月）", months, unit_series(site, "on_time_rate")),
+        lines += ["## 趋势", "", rate_chart("各单位按时率（有时限的回访和复函，按月）", months,
+                                          unit_series(site, "on_time_rate", "timed")),
                   count_chart("各分类已完成的回访和复函（全公司，按月）", months, category_series(site)), ""]
     lines += ["## 查找记录", "", "输入完整的回访编号、复函编号、工单号或户号：", "", lookup_form(page)]
     return "\n".join(lines) + "\n"

@@ -50,7 +50,7 @@ def page_url(src: str) -> str:
 
 
 def month_words(month: str) -> str:
-    return month_text({"month": month})
+    return month_text(month)
 
 
 def lookup_form(page: str) -> str:

@@ -13,7 +13,7 @@ from ..coverage import plan_progress
 from ..findings import CODES, SEVERITY_LABELS
 from ..labels import label
 from ..model import Letter
-from ..report_layout import counting_note, head_total, penalties_table
+from ..report_layout import PROVISIONAL_NOTE, counting_note, head_total, penalties_table
 from ..report_markdown import code, escape_text, link_articles, render_index, render_month, render_table
 from ..report_xlsx import render_workbook
 from .common import article_link, front_matter, rel
@@ -228,16 +228,21 @@ def penalties_pages(site: SiteData) -> dict[str, str]:
     if not summaries:
         return {index: "\n".join(lines + ["", "还没有考核案例。"]) + "\n"}
     lines += ["", link_articles(escape_text(counting_note(summaries[0])), rel(index, "rules.md")), "",
-              "| 月份 | 案例 | 免于考核 | 部门金额（元） | 主管领导金额（元） | 责任人金额（元） |",
-              "| --- | ---: | ---: | ---: | ---: | ---: |"]
+              "| 月份 | 案例 | 免于考核 | 部门金额（元） | 主管领导金额（元） | 责任人金额（元） | 暂定案例（不计入合计） |",
+              "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
     pages = {}
     for s in summaries:
-        month, totals = s["month"], s["company"]["penalties"]
+        month, totals = s.month, s.company.penalties
         page = f"penalties/{month}.md"
-        lines.append(f"| [{month_words(month)}]({rel(index, page)}) | {totals['cases']} | {totals['waived']} | "
-                     f"{totals['unit_amount']:,} | {escape_text(str(head_total(totals)))} | {totals['person_amount']:,} |")
+        lines.append(f"| [{month_words(month)}]({rel(index, page)}){'（未结月）' if not s.closed else ''} | "
+                     f"{totals.cases} | {totals.waived} | {totals.unit_amount:,} | {escape_text(str(head_total(totals)))} | "
+                     f"{totals.person_amount:,} | {totals.provisional} |")
         table = penalties_table(s)
         body = render_table(table, rel(page, "rules.md")) if table.rows else "本月没有考核案例。"
+        provisional = penalties_table(s, provisional=True)
+        if provisional.rows:
+            body += ("\n\n## 暂定考核案例（不计入合计）\n\n" + link_articles(escape_text(PROVISIONAL_NOTE), rel(page, "rules.md"))
+                     + "\n\n" + render_table(provisional, rel(page, "rules.md")))
         pages[page] = (front_matter(search=False, wide=True) + f"# {month_words(month)}考核\n\n"
                        f"[考核]({rel(page, index)}) · [{month_words(month)}月报]({rel(page, f'reports/{month}/index.md')}) · "
                        f"决定文件 {code(f'records/decisions/{month}.yaml')}\n\n"
