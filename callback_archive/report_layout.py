@@ -249,9 +249,9 @@ def opinions_table(summary: Summary) -> Table:
 
 
 def head_amount(case: Case) -> int | str:
-    """The head's amount: decided, a range while undecided, 免于考核 when waived, — where no article sets one."""
+    """The head's amount: decided, a range while undecided, 0 when waived (the unit's amount stays), — where no article sets one."""
     if case.waived:
-        return "免于考核"
+        return "0（免于扣罚）"
     if case.head_range is None:
         return "—"
     if case.head_amount is not None:
@@ -290,7 +290,7 @@ def penalties_table(summary: Summary, provisional: bool = False) -> Table:
         company = summary.company.penalties
         totals = company.provisional_amounts if provisional else company
         label_ = "暂定合计（不计入月度合计）" if provisional else "合计（不含暂定案例）"
-        table.add([label_, "", "", f"{totals.cases} 个案例，免于考核 {totals.waived} 个", [],
+        table.add([label_, "", "", f"{totals.cases} 个案例，主管领导免于扣罚 {totals.waived} 个", [],
                    totals.unit_amount, None, head_total(totals), None, totals.person_amount, ""], "total")
     return table
 

@@ -120,7 +120,7 @@ def test_penalties_with_causes_range_decision_and_counting_note(page, summary):
     assert undecided[6] == "赵*刚"  # the head named beside the amount (masked on the page)
     assert "records/visits/tanggu/2026/11/HF-20261121-0001.yaml" in undecided[4]
     assert page.row("tanggu-GD202611200002")[7] == "300"
-    assert page.row("tanggu-GD202611200003")[7] == "免于考核"
+    assert page.row("tanggu-GD202611200003")[7] == "0（免于扣罚）"
     assert page.row("合计（不含暂定案例）")[5] == "3,000"  # a waiver spares the head, never the unit
     assert "考核计数口径：按案例" in "".join(page.text)
     assert ("code", {}) in page.tags

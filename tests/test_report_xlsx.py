@@ -110,7 +110,7 @@ def test_penalties_sheet_one_row_per_case_with_range_decision_and_waiver(workboo
     undecided, decided, waived = (rows[f"tanggu-GD20261120000{n}"] for n in (1, 2, 3))
     assert undecided[head].value == "200–500（视情节，待定）"
     assert decided[head].value == 300 and decided[head].number_format == "#,##0"
-    assert waived[head].value == "免于考核" and waived[PENALTY_HEADERS.index("部门金额")].value == 1000
+    assert waived[head].value == "0（免于扣罚）" and waived[PENALTY_HEADERS.index("部门金额")].value == 1000
     assert "按 300 元考核" in decided[PENALTY_HEADERS.index("决定")].value
     assert undecided[1].value == "第二十六条" and undecided[2].value == "塘沽供电分公司"
     cause = undecided[PENALTY_HEADERS.index("原因（记录/文件）")].value

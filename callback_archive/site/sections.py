@@ -228,7 +228,7 @@ def penalties_pages(site: SiteData) -> dict[str, str]:
     if not summaries:
         return {index: "\n".join(lines + ["", "还没有考核案例。"]) + "\n"}
     lines += ["", link_articles(escape_text(counting_note(summaries[0])), rel(index, "rules.md")), "",
-              "| 月份 | 案例 | 免于考核 | 部门金额（元） | 主管领导金额（元） | 责任人金额（元） | 暂定案例（不计入合计） |",
+              "| 月份 | 案例 | 主管领导免于扣罚 | 部门金额（元） | 主管领导金额（元） | 责任人金额（元） | 暂定案例（不计入合计） |",
               "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
     pages = {}
     for s in summaries:
