@@ -9,6 +9,7 @@ from .cases import STATE_LABELS, letter_state
 from .coverage import plan_progress
 from .labels import label
 from .penalties import PenaltyCase, conduct_referrals, late_arrivals, penalty_cases
+from .policy import audit_settings
 from .stats import CATEGORIES, CATEGORY_NAMES, Month, Tally, company, rollups, unit_tallies
 from .model import Submission
 from .submissions import submission_state, submitted_time
@@ -85,8 +86,15 @@ def _submission_check(archive: Archive, submission: Submission | None, scope: Ta
     after = None
     if history is not None and not history.shallow:
         moment = submitted_time(archive, submission)
-        landings = [history.landing(path) for path in scope.files]
-        after = sum(landing is None or landing.time > moment for landing in landings)
+        settings = audit_settings(archive)
+
+        def arrived_later(path: str, own_time: datetime) -> bool:
+            if settings.exempt(own_time):  # migrated into Git later (audit.history_since): it was there in time
+                return False
+            landing = history.landing(path)
+            return landing is None or landing.time > moment
+
+        after = sum(any(arrived_later(*file) for file in entry) for entry in scope.entries)
     return {"reported_total": sum(row.get("total", 0) for row in submission.figures.values()),
             "archive_total": scope.totals()["total"], "after_submission": after}
 

@@ -60,7 +60,8 @@ class Tally:
     key_customers: set[str] = field(default_factory=set)  # accounts of key customers reached
     provisional: int = 0  # items counted against a provisional deadline
     opinions: list[Opinion] = field(default_factory=list)
-    files: list[str] = field(default_factory=list)  # the record files counted (a submission's later arrivals)
+    # One per item counted: its record files, each with its own time (to tell a submission's later arrivals).
+    entries: list[tuple[tuple[str, datetime], ...]] = field(default_factory=list)
 
     def add(self, other: "Tally") -> None:
         self.states.update(other.states)
@@ -69,7 +70,7 @@ class Tally:
         self.key_customers |= other.key_customers
         self.provisional += other.provisional
         self.opinions.extend(other.opinions)
-        self.files.extend(other.files)
+        self.entries.extend(other.entries)
 
     def count(self, category: str, state: str) -> int:
         return self.states[(category, state)]
@@ -151,7 +152,7 @@ def _count_tallies(archive: Archive, as_of: datetime) -> dict[Month, dict[str, T
         category = case.category if case.category in CATEGORIES else "other"
         t.states[(category, state)] += 1
         t.provisional += case.deadline.provisional
-        t.files.extend(v.source.path for v in case.attempts)
+        t.entries.append(tuple((v.source.path, v.visited_at) for v in case.attempts))
         reached = case.reached
         if reached is not None:
             _visit_tally(t, reached, category)
@@ -161,7 +162,7 @@ def _count_tallies(archive: Archive, as_of: datetime) -> dict[Month, dict[str, T
         t = tally(_month(visit.visited_at), visit.unit)
         category = visit.category if visit.category in CATEGORIES else "other"
         t.states[(category, "on-time" if visit.reached else "unreachable")] += 1
-        t.files.append(visit.source.path)
+        t.entries.append(((visit.source.path, visit.visited_at),))
         if visit.reached:
             _visit_tally(t, visit, category)
     for letter in archive.letters:
@@ -170,7 +171,7 @@ def _count_tallies(archive: Archive, as_of: datetime) -> dict[Month, dict[str, T
         t = tally(month, letter.unit)
         t.states[("letter", letter_state(letter, deadline, as_of, archive))] += 1
         t.provisional += bool(deadline and deadline.provisional)
-        t.files.append(letter.source.path)
+        t.entries.append(((letter.source.path, letter.replied_at or letter.received_at),))
     return months
 
 

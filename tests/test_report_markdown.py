@@ -228,3 +228,25 @@ def test_records_after_a_submission_are_counted_apart_not_as_a_discrepancy(archi
     page = Page(to_html(render_month(month_summary(load_archive(archive), (2026, 11), parse_time("2026-12-04T09:00")))))
     assert page.row("营销部", cells=7)[3:] == ["—", "2", "—", "—"]  # no submission (its archive figure: the company)
     assert "与档案不同（没有 Git 历史" in page.row("塘沽供电分公司", cells=7)[6]  # no history: cannot tell
+
+
+def test_a_migrated_record_is_not_a_later_arrival(archive):
+    """Records from before audit.history_since were migrated into Git afterwards: their landing says nothing
+    about when the archive had them, so they never count as arriving after a submission."""
+    from callback_archive import build_reports_cli
+    from callback_archive.history import load_history
+    from gitrepo import GitRepo
+
+    repo = GitRepo(archive)
+    repo.commit("建立档案库", at="2026-11-26T08:00:00+08:00")
+    assert build_reports_cli.main(["--root", str(archive), "--submit", "tanggu", "--month", "2026-11",
+                                   "--as-of", "2026-11-26T09:00"]) == 0
+    repo.commit("塘沽上报", at="2026-11-26T09:30:00+08:00")
+    add_visit(archive, "HF-20261120-0001", order="GD2026112000123", archived="2026-11-19T14:30:00+08:00",
+              visited="2026-11-20 08:00")  # before history_since (2026-11-26): migrated after the submission
+    repo.commit("迁移旧系统的回访", at="2026-11-26T12:00:00+08:00")
+    as_of = parse_time("2026-12-04T09:00")
+    loaded = load_archive(archive)
+    loaded.history = load_history(archive, use_cache=False).until(as_of)
+    row = Page(to_html(render_month(month_summary(loaded, (2026, 11), as_of)))).row("塘沽供电分公司", cells=7)
+    assert row[3:] == ["0", "1", "0", "与档案不一致：请核对上报文件"]  # it was in the old system: not "later"
