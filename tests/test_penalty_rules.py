@@ -235,3 +235,14 @@ def test_an_untimed_callback_landed_after_the_cut_off_is_the_25_case_and_late(ar
     run = run_validate("--root", str(archive), "--as-of", AS_OF, "--format", "json")
     [landed] = [f for f in run.findings if f["code"] == "callback-landed-late"]
     assert "按第二十五条考核" in landed["message"]
+
+
+def test_the_sample_shows_a_unit_set_up_in_november():
+    """The sample's 中新生态城供电所 reports from 2026-11: October neither requires nor fines it."""
+    from conftest import REPO
+
+    sample = load_archive(REPO)
+    october = month_summary(sample, (2026, 10), parse_time("2026-12-04T09:00"))
+    states = {u["id"]: u["submission"]["state"] for u in october["units"]}
+    assert states["zhongxin"] == "not-required" and states["chadian"] == "missing"
+    assert not any(case.unit == "zhongxin" for case in penalty_cases(sample, parse_time("2026-12-04T09:00")))
