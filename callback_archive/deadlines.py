@@ -82,6 +82,7 @@ class DeadlineRules:
         self.disasters = disasters
         self.units = units
         self._by_day: dict[tuple[date, int, str, str], Deadline] = {}  # a big year's orders share ~250 working days
+        self._report_due: dict[tuple[int, int], datetime] = {}  # asked once per case, a dozen months in a year
 
     def working_day_deadline(self, start: datetime, days: int, article: str, what: str) -> Deadline:
         """End (23:59:59) of the ``days``-th working day after ``start``'s day, which never counts."""
@@ -146,7 +147,11 @@ class DeadlineRules:
 
     def monthly_report_due(self, year: int, month: int) -> datetime:
         """16:00 on the 5th of the following month, Beijing time; holidays never move it (第二十条)."""
-        rule = self.policy.deadline("monthly_report")
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-        at = self.policy.monthly_report_time
-        return datetime(year, month, rule["day_of_month"], at.hour, at.minute, tzinfo=BEIJING)
+        due = self._report_due.get((year, month))
+        if due is None:
+            rule = self.policy.deadline("monthly_report")
+            following = (year + 1, 1) if month == 12 else (year, month + 1)
+            at = self.policy.monthly_report_time
+            due = self._report_due[(year, month)] = datetime(*following, rule["day_of_month"], at.hour, at.minute,
+                                                              tzinfo=BEIJING)
+        return due
