@@ -16,6 +16,8 @@ from typing import Any, Union, get_args, get_origin, get_type_hints
 
 from jsonschema import Draft202012Validator
 
+from .stats import Opinion  # what a customer said: one class, counted and read back
+
 # Not a record format: kept apart from the record schemas that validation and the 记录格式说明 page read.
 SCHEMA_FILE = Path(__file__).resolve().parent.parent / "schemas" / "reports" / "summary.schema.json"
 
@@ -162,17 +164,6 @@ class CardRound:
     finished_at: str
     satisfaction: dict[str, int]
     topics: dict[str, int]
-
-
-@dataclass(frozen=True)
-class Opinion:
-    record: str
-    file: str
-    unit: str
-    category: str
-    satisfaction: str | None
-    opinion: str | None
-    follow_up: str | None
 
 
 @dataclass(frozen=True)

@@ -2,25 +2,16 @@
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from conftest import AS_OF, REPO
+from conftest import AS_OF, REPO, Run
 
 
-@dataclass
-class ScriptRun:
-    status: int
-    stdout: str
-    stderr: str
-
-    @property
-    def findings(self) -> list[dict]:
-        return json.loads(self.stdout)["findings"]
+class ScriptRun(Run):
+    """A validator run as a separate process."""
 
     def only(self, file: str) -> list[dict]:
         """The findings of one file."""
