@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from .cli import ChineseArgumentParser, UsageError, resolve_root
@@ -73,43 +74,32 @@ def team_of(unit: dict) -> str:
     return unit.get("team") or DEFAULT_TEAM.format(id=unit["id"])
 
 
-def render_codeowners(units: list[dict]) -> str:
-    """The CODEOWNERS text: later lines win on GitHub, so each unit's lines follow the shared ones."""
+def _render(units: list[dict], shared_heading: str, unit_heading: str, pattern: Callable[[str], str] = str) -> str:
+    """The rules every host reads: the 营销部's shared files first, then each unit's own folders (later lines win
+    on GitHub). ``unit_heading`` is formatted with the unit's name and id; ``pattern`` writes a path the host's way."""
     lines = [_HEADER]
     marketing = [team_of(u) for u in units if u.get("kind") == "marketing"]
     if marketing:
-        lines.append("# 全公司共用的配置和名册由营销部审核。")
+        lines.append(shared_heading)
         for path, why in MARKETING_FILES:  # GitHub reads no comment after the owners: each reason goes above
-            lines += [f"# {why}", f"{path}  {' '.join(marketing)}"]
+            lines += [f"# {why}", f"{pattern(path)}  {' '.join(marketing)}"]
         lines.append("")
     for unit in units:
-        lines.append(f"# {unit.get('name', unit['id'])}（{unit['id']}）")
-        lines += [f"{pattern.format(id=unit['id'])}  {team_of(unit)}" for pattern in UNIT_PATTERNS]
+        lines.append(unit_heading.format(name=unit.get("name", unit["id"]), id=unit["id"]))
+        lines += [f"{pattern(p.format(id=unit['id']))}  {team_of(unit)}" for p in UNIT_PATTERNS]
         lines.append("")
     return "\n".join(lines)
 
 
-def _marketing_and_units(units: list[dict]) -> tuple[list[str], list[tuple[dict, list[str]]]]:
-    """The 营销部's teams, and each unit with its own patterns."""
-    marketing = [team_of(u) for u in units if u.get("kind") == "marketing"]
-    return marketing, [(u, [p.format(id=u["id"]) for p in UNIT_PATTERNS]) for u in units]
+def render_codeowners(units: list[dict]) -> str:
+    """GitHub's CODEOWNERS."""
+    return _render(units, "# 全公司共用的配置和名册由营销部审核。", "# {name}（{id}）")
 
 
 def render_gitlab_codeowners(units: list[dict]) -> str:
     """GitLab's CODEOWNERS: the same rules, a section each (a file under several sections needs every section's
     approval; the patterns of different sections never overlap, so each file is one team's)."""
-    marketing, own = _marketing_and_units(units)
-    lines = [_HEADER]
-    if marketing:
-        lines.append("[全公司共用的配置和名册（营销部审核）]")
-        for path, why in MARKETING_FILES:
-            lines += [f"# {why}", f"{path}  {' '.join(marketing)}"]
-        lines.append("")
-    for unit, patterns in own:
-        lines.append(f"[{unit.get('name', unit['id'])}（{unit['id']}）]")
-        lines += [f"{pattern}  {team_of(unit)}" for pattern in patterns]
-        lines.append("")
-    return "\n".join(lines)
+    return _render(units, "[全公司共用的配置和名册（营销部审核）]", "[{name}（{id}）]")
 
 
 # What Gitea's CODEOWNERS needs escaped in a regular expression: a backslash doubled, as its documentation shows.
@@ -126,18 +116,7 @@ def gitea_pattern(pattern: str) -> str:
 
 def render_gitea_codeowners(units: list[dict]) -> str:
     """Gitea's and Forgejo's CODEOWNERS: the same rules as regular expressions."""
-    marketing, own = _marketing_and_units(units)
-    lines = [_HEADER]
-    if marketing:
-        lines.append("# 全公司共用的配置和名册由营销部审核。")
-        for path, why in MARKETING_FILES:
-            lines += [f"# {why}", f"{gitea_pattern(path)}  {' '.join(marketing)}"]
-        lines.append("")
-    for unit, patterns in own:
-        lines.append(f"# {unit.get('name', unit['id'])}（{unit['id']}）")
-        lines += [f"{gitea_pattern(pattern)}  {team_of(unit)}" for pattern in patterns]
-        lines.append("")
-    return "\n".join(lines)
+    return _render(units, "# 全公司共用的配置和名册由营销部审核。", "# {name}（{id}）", gitea_pattern)
 
 
 def render_template_copy(source: str) -> str:

@@ -65,6 +65,13 @@ def committed(archive: Path) -> Path:
     return archive
 
 
+def submitting_from_september(archive: Path) -> Path:
+    """The small archive, submitting its statistics through the system from 2026-09 on (第二十七条)."""
+    policy = archive / "policy.yaml"
+    policy.write_text(policy.read_text(encoding="utf-8").replace('since: "2099-01"', 'since: "2026-09"'), encoding="utf-8")
+    return archive
+
+
 def place(root: Path, relpath: str, content: bytes | str) -> Path:
     target = root / relpath
     target.parent.mkdir(parents=True, exist_ok=True)

@@ -13,17 +13,14 @@ from callback_archive.penalties import penalty_cases
 from callback_archive.reports import month_summary
 from callback_archive.stats import company, rollups, unit_tallies
 from callback_archive.timeutil import parse_time
-from conftest import add_visit, place, run_validate
+from conftest import add_visit, place, run_validate, submitting_from_september
 
 AS_OF = "2026-12-10T09:00"
 
 
 @pytest.fixture
 def archive(archive):
-    """The small archive, submitting its statistics through the system from 2026-09 on (第二十七条)."""
-    policy = archive / "policy.yaml"
-    policy.write_text(policy.read_text(encoding="utf-8").replace('since: "2099-01"', 'since: "2026-09"'), encoding="utf-8")
-    return archive
+    return submitting_from_september(archive)
 
 
 def t(text: str):

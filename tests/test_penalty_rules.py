@@ -10,7 +10,7 @@ from callback_archive.penalties import late_arrivals, penalty_cases
 from callback_archive.reports import month_summary
 from callback_archive.stats import unit_tallies
 from callback_archive.timeutil import parse_time
-from conftest import add_visit, place, run_validate
+from conftest import REPO, add_visit, place, run_validate, submitting_from_september
 from gitrepo import GitRepo
 
 AS_OF = "2026-12-10T09:00"
@@ -18,10 +18,7 @@ AS_OF = "2026-12-10T09:00"
 
 @pytest.fixture
 def archive(archive):
-    """The small archive, submitting its statistics through the system from 2026-09 on (第二十七条)."""
-    policy = archive / "policy.yaml"
-    policy.write_text(policy.read_text(encoding="utf-8").replace('since: "2099-01"', 'since: "2026-09"'), encoding="utf-8")
-    return archive
+    return submitting_from_september(archive)
 
 
 def cases_at(root, as_of: str, history: bool = False) -> dict[str, object]:
@@ -213,8 +210,6 @@ def test_validate_script_refuses_a_self_judged_decision_as_a_user_runs_it(archiv
     import subprocess
     import sys
 
-    from conftest import REPO
-
     late_repair(archive, unit="marketing", order="GD2026111000005", id="HF-20261112-0005")
     decide(archive, "2026-11", "- {case: marketing-GD2026111000005, head_amount: 0, reason: 自己免自己}\n")
     result = subprocess.run([sys.executable, str(REPO / "scripts" / "validate.py"), "--root", str(archive)],
@@ -239,8 +234,6 @@ def test_an_untimed_callback_landed_after_the_cut_off_is_the_25_case_and_late(ar
 
 def test_the_sample_shows_a_unit_set_up_in_november():
     """The sample's 中新生态城供电所 reports from 2026-11: October neither requires nor fines it."""
-    from conftest import REPO
-
     sample = load_archive(REPO)
     october = month_summary(sample, (2026, 10), parse_time("2026-12-04T09:00"))
     states = {u["id"]: u["submission"]["state"] for u in october["units"]}
