@@ -4,7 +4,8 @@
 A restructuring of the library must not change a byte of what users see. This script runs the real
 commands of a checkout (``scripts/validate.py`` in the JSON and text formats, ``scripts/build_reports.py``
 and ``mkdocs build --strict``) on that checkout's own sample archive, as of the sample's reference moment,
-and writes the SHA-256 of every output file. ``--compare`` names every file that differs, is missing or is new.
+and writes the SHA-256 of every output file (main's head commit, which the audit page names, replaced by
+``<main>``). ``--compare`` names every file that differs, is missing or is new.
 
     python benchmarks/golden_outputs.py --save /tmp/before.json                 # this checkout
     python benchmarks/golden_outputs.py --repo /tmp/old-checkout --save /tmp/before.json
@@ -56,8 +57,14 @@ def produce(repo: Path, outputs: Path) -> None:
                    cwd=repo, env=env, check=True)
 
 
-def manifest(outputs: Path) -> dict[str, str]:
-    return {path.relative_to(outputs).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+def main_commit(repo: Path) -> bytes:
+    """The commit the audit page names as main's head: it moves with every landing, so it is left out."""
+    return subprocess.run(["git", "rev-parse", "main"], cwd=repo, env=outside_env(), capture_output=True,
+                          check=True).stdout.strip()
+
+
+def manifest(outputs: Path, commit: bytes) -> dict[str, str]:
+    return {path.relative_to(outputs).as_posix(): hashlib.sha256(path.read_bytes().replace(commit[:10], b"<main>")).hexdigest()
             for path in sorted(outputs.rglob("*")) if path.is_file()
             and path.relative_to(outputs).as_posix() not in UNSTABLE}
 
@@ -79,7 +86,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         outputs = args.keep or Path(tmp) / "outputs"
         produce(args.repo.resolve(), outputs)
-        hashes = manifest(outputs)
+        hashes = manifest(outputs, main_commit(args.repo))
     print(f"{len(hashes)} 个输出文件（{args.repo}，当前时间按 {AS_OF}）")
     if args.save:
         args.save.write_text(json.dumps(hashes, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")

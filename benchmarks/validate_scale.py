@@ -7,7 +7,7 @@ then runs the real command line, ``scripts/validate.py --format json --stats``, 
 reports the median of ``--runs`` runs of:
 
 * cold: no cache at all (``.cache/`` deleted, so Git history is scanned again too);
-* warm: nothing changed since the previous run (an incremental run: see callback_archive/incremental.py);
+* warm: nothing changed since the previous run (an incremental run: see callback_archive/engine/incremental.py);
 * pull request: 25 records amended and 25 added in the work tree, validated with
   ``--base main`` as the pull-request workflow does, starting from main's cache; its
   findings are compared with a run without cache on the same files (cross-record checks

@@ -16,12 +16,12 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from .amendments import changed_fields
-from .archive import Archive
+from .engine.loader import Archive
 from .checks.landing import first_moment, timely_records
 from .policy import audit_settings
 from .history import Commit, History, open_repo
 from .model import Letter, Visit
-from .report_markdown import code, escape_text, link_articles
+from .render.markdown import code, escape_text, link_articles
 from .timeutil import BEIJING, format_duration, format_time
 from .yamlread import YamlSyntaxError, parse_yaml
 

@@ -19,7 +19,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from .cli import ChineseArgumentParser, UsageError, resolve_root
+from .cli.guard import ChineseArgumentParser, UsageError, resolve_root
 from .safefile import ensure_inside, write_atomic
 from .schemas import load_schema
 from .yamlread import YamlSyntaxError, parse_yaml

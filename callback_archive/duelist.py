@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from datetime import datetime
 
-from .archive import Archive
+from .engine.loader import Archive
 from .cases import STATE_LABELS, letter_state
 from .deadlines import Deadline, end_of_day
 

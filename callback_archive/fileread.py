@@ -77,7 +77,7 @@ def read_regular(path: str, limit: int) -> bytes:
 def read_program_file(path: Path) -> bytes:
     """The bytes of a file the program itself depends on (a schema): a link or anything but a regular file
     is a usage error naming the file (exit status 2), never followed."""
-    from .cli import UsageError  # the command-line layer imports nothing from here
+    from .cli.guard import UsageError  # the command-line layer imports nothing from here
 
     try:
         return read_regular(str(path), MAX_LIST_BYTES)

@@ -1,11 +1,11 @@
 """The staff guide's page of every finding code, rendered from ``findings.CODES`` so that it cannot drift.
 
-The site generates it as ``codes.md`` (see ``sitegen.generated_pages``); ``docs/guide.md`` links to it.
+The site generates it as ``codes.md`` (see ``site.generate.generated_pages``); ``docs/guide.md`` links to it.
 """
 
 from __future__ import annotations
 
-from .archive import MAX_FILE_BYTES, MAX_LIST_BYTES
+from .engine.loader import MAX_FILE_BYTES, MAX_LIST_BYTES
 from .articles import article_url
 from .findings import CODES, SEVERITY_LABELS
 

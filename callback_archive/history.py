@@ -21,7 +21,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Callable
 
-from .cache import git_output, start_git
+from .engine.cache import git_output, start_git
 from .findings import Finding, finding
 from .safefile import WriteError, write_atomic
 from .timeutil import BEIJING

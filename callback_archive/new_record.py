@@ -1,6 +1,6 @@
 """Making records for staff: fields from the schemas, ids, paths, tidy YAML text, amendments in place.
 
-``scripts/new_record.py`` (``new_record_cli``) asks or reads the values; this module knows
+``scripts/new_record.py`` (``cli.new``) asks or reads the values; this module knows
 what a record of each kind holds and writes it the way people read it. Everything it needs
 to know about a field (title, allowed values and their Chinese names, format, conditions)
 comes from ``schemas/``, so a field added there is offered by the command without a change
@@ -20,7 +20,7 @@ from typing import Any, Callable
 
 import yaml
 
-from .archive import MAX_FILE_BYTES
+from .engine.loader import MAX_FILE_BYTES
 from .model import TIME_FIELDS
 from .schemas import load_schema
 from .timeutil import BEIJING, format_time, parse_time

@@ -40,8 +40,8 @@ import openpyxl
 from openpyxl.styles.numbers import is_datetime
 from openpyxl.utils.exceptions import InvalidFileException
 
-from .archive import MAX_LIST_BYTES, decode
-from .cli import UsageError
+from .engine.loader import MAX_LIST_BYTES, decode
+from .cli.guard import UsageError
 from .orders import ORDER_COLUMNS, Order, parse_orders
 from .progress import with_progress
 from .safefile import ensure_inside, write_atomic

@@ -19,15 +19,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from .archive import Archive
+from .engine.loader import Archive
 from .cases import CallbackCase, archive_landed_late, landing_of
-from .coverage import completed_years, uncalled_key_customers, unvisited_large_customers
+from .obligations import completed_years, uncalled_key_customers, unvisited_large_customers
 from .deadlines import Deadline, end_of_day
 from .history import Commit
 from .labels import label
 from .model import Letter, Visit
 from .policy import audit_settings
-from .stats import Month
+from .reports.stats import Month
 from .submissions import months_due, submission_state, submitted_time
 from .timeutil import format_time
 

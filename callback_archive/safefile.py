@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from .cli import UsageError
+from .cli.guard import UsageError
 
 #: How long a second writer waits for the first one before it gives up (seconds).
 LOCK_WAIT = 5.0

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from .archive import Archive
+from .engine.loader import Archive
 from .model import Submission
 from .policy import audit_settings
 from .safefile import ensure_inside, locked, write_atomic
-from .stats import CATEGORIES, CATEGORY_NAMES, Tally, company, unit_tallies
+from .reports.stats import CATEGORIES, CATEGORY_NAMES, Tally, company, unit_tallies
 from .timeutil import format_time
 from .yamlwrite import dump_yaml
 

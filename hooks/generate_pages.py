@@ -1,6 +1,6 @@
-"""MkDocs hook: add the pages and files that callback_archive.sitegen generates from the archive.
+"""MkDocs hook: add the pages and files that callback_archive.site.generate generates from the archive.
 
-Only wiring lives here; what the pages say is decided in callback_archive (sitegen and site).
+Only wiring lives here; what the pages say is decided in callback_archive (site).
 The archive (``CALLBACK_ARCHIVE_ROOT``, default: this repository) and the moment the site is "as of"
 (``CALLBACK_AS_OF``, default: now) come from the environment as text, or from ``extra.archive`` in
 mkdocs.yml (``root``, ``as_of``). A bad value or a failure of the generator stops the build with a
@@ -36,9 +36,9 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
-from callback_archive.cli import UsageError, report_defect  # noqa: E402
+from callback_archive.cli.guard import UsageError, report_defect  # noqa: E402
 from callback_archive.site.records import RAW_CLOSE, RAW_OPEN  # noqa: E402
-from callback_archive.sitegen import generated_files, site_as_of  # noqa: E402
+from callback_archive.site.generate import generated_files, site_as_of  # noqa: E402
 
 _REGION = re.compile(f"^{re.escape(RAW_OPEN)}\n(.*?)^{re.escape(RAW_CLOSE)}$", re.DOTALL | re.MULTILINE)
 _PLACEHOLDER = re.compile(r"<!-- ca:html (\d+) -->")
@@ -47,7 +47,7 @@ _ID = re.compile(r'<[a-z]+ [^>]*?\bid="([^"]*)"')
 _set_aside: dict[str, list[str]] = {}  # page (src_uri) → its raw HTML regions, between the two page events
 _later: dict[str, tuple[File, Future]] = {}  # files a worker process is still making → written after the pages
 log = logging.getLogger("mkdocs.hooks.generate_pages")
-ROOT_VARIABLE = "CALLBACK_ARCHIVE_ROOT"  # the archive to publish (default: this repository); CALLBACK_AS_OF: see sitegen
+ROOT_VARIABLE = "CALLBACK_ARCHIVE_ROOT"  # the archive to publish (default: this repository); CALLBACK_AS_OF: see site.generate
 
 
 class _LateFile(File):

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import _project  # the repository's .venv and import path (scripts/_project.py)
 
-from callback_archive.cli import ChineseArgumentParser  # noqa: E402
+from callback_archive.cli.guard import ChineseArgumentParser  # noqa: E402
 
 WORKFLOWS = _project.ROOT / ".github" / "workflows"
 # zizmor exits with 10 and up when it found something (by the highest severity), below that when it failed.

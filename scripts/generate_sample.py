@@ -32,7 +32,7 @@ from pathlib import Path
 import _project  # noqa: F401  the repository's .venv and import path (scripts/_project.py)
 import chinese_calendar  # noqa: E402
 
-from callback_archive.archive import load_archive  # noqa: E402
+from callback_archive.engine.loader import load_archive  # noqa: E402
 from callback_archive.penalties import penalty_cases  # noqa: E402
 from callback_archive.sampling import draw  # noqa: E402
 from callback_archive.submissions import submission_text  # noqa: E402

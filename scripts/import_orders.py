@@ -3,8 +3,8 @@
 
 import _project  # noqa: E402,F401  the repository's .venv and import path (scripts/_project.py)
 
-from callback_archive.import_orders_cli import main  # noqa: E402
-from callback_archive.cli import run_command  # noqa: E402
+from callback_archive.cli.import_orders import main  # noqa: E402
+from callback_archive.cli.guard import run_command  # noqa: E402
 
 if __name__ == "__main__":
     run_command(main)

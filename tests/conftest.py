@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from callback_archive import validate_cli
+from callback_archive.cli import validate as validate_cli
 
 TESTS = Path(__file__).resolve().parent
 REPO = TESTS.parent

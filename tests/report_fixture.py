@@ -7,8 +7,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from callback_archive.archive import load_archive
-from callback_archive.reports import month_summary
+from callback_archive.engine.loader import load_archive
+from callback_archive.reports.monthly import month_summary
 from callback_archive.timeutil import parse_time
 from conftest import AS_OF, REPO, add_visit, place, visit_yaml
 

@@ -7,11 +7,11 @@ from contextlib import redirect_stderr, redirect_stdout
 
 import pytest
 
-from callback_archive import build_reports_cli
-from callback_archive.archive import load_archive
+from callback_archive.cli import reports as build_reports_cli
+from callback_archive.engine.loader import load_archive
 from callback_archive.penalties import penalty_cases
-from callback_archive.reports import month_summary
-from callback_archive.stats import company, rollups, unit_tallies
+from callback_archive.reports.monthly import month_summary
+from callback_archive.reports.stats import company, rollups, unit_tallies
 from callback_archive.timeutil import parse_time
 from conftest import add_visit, place, run_validate, submitting_from_september
 

@@ -12,8 +12,8 @@ import pytest
 from conftest import add_visit, place
 from gitrepo import GitRepo
 
-from callback_archive import audit_cli
-from callback_archive.archive import load_archive
+from callback_archive.cli import audit as audit_cli
+from callback_archive.engine.loader import load_archive
 from callback_archive.audit import audit_events, audit_pages, index_view, month_view, record_view
 from callback_archive.history import load_history
 from callback_archive.timeutil import BEIJING

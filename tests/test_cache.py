@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 import shutil
 
-from callback_archive import cache
-from callback_archive.archive import load_archive
+from callback_archive.engine import cache
+from callback_archive.engine.loader import load_archive
 from conftest import AS_OF, place, run_validate, visit_yaml
 
 SHARDS = ".cache/records"

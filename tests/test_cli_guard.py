@@ -11,7 +11,7 @@ from datetime import date, datetime
 import pytest
 import yaml
 
-from callback_archive.sitegen import site_as_of
+from callback_archive.site.generate import site_as_of
 from callback_archive.timeutil import BEIJING
 from conftest import REPO, place
 from gitrepo import GitRepo
@@ -21,7 +21,7 @@ _CRASHING = """
 import sys
 sys.path.insert(0, {repo!r})
 sys.argv = ["validate.py", "--as-of", "2026-12-10T09:00"]
-from callback_archive.cli import run_command
+from callback_archive.cli.guard import run_command
 def main():
     raise {error}
 run_command(main)
@@ -61,7 +61,7 @@ def test_ctrl_c_is_a_short_line_and_status_130():
 
 
 def test_usage_error_raised_late_is_its_message_and_status_2():
-    result = _run_guarded("__import__('callback_archive.cli').cli.UsageError('找不到档案目录')", CALLBACK_DEBUG="")
+    result = _run_guarded("__import__('callback_archive.cli.guard').cli.guard.UsageError('找不到档案目录')", CALLBACK_DEBUG="")
     assert result.returncode == 2
     assert "validate.py：错误：找不到档案目录" in result.stderr and "Traceback" not in result.stderr
 

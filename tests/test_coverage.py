@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 from contextlib import redirect_stderr, redirect_stdout
 
-from callback_archive import draw_sample_cli
+from callback_archive.cli import sample as draw_sample_cli
 from callback_archive.sampling import draw
 from callback_archive.yamlwrite import dump_yaml
 from conftest import AS_OF, add_visit, place, run_validate
@@ -347,8 +347,8 @@ def test_a_runaway_list_file_is_refused(archive):
 
 def test_voided_records_count_for_nothing(archive):
     """A voided visit stays in the archive but is not a callback, a card or a sampled customer."""
-    from callback_archive.archive import load_archive
-    from callback_archive.stats import unit_tallies
+    from callback_archive.engine.loader import load_archive
+    from callback_archive.reports.stats import unit_tallies
     from callback_archive.timeutil import parse_time
 
     place(archive, "records/orders/2026-11.csv", HEADER + "GD2026112500123,repair,tanggu,0212345678,residential,2026-11-25 14:30:00\n")

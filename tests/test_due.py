@@ -8,7 +8,7 @@ import subprocess
 import sys
 from contextlib import redirect_stderr, redirect_stdout
 
-from callback_archive import due_cli
+from callback_archive.cli import due as due_cli
 from conftest import REPO, add_visit
 
 

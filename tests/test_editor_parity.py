@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 import yaml
 
-from callback_archive import archive
+from callback_archive.engine import loader as archive
 from callback_archive.timeutil import parse_time
 from callback_archive.yamlread import parse_yaml
 from conftest import REPO

@@ -11,7 +11,7 @@ from typing import Any, Iterator
 import pytest
 import yaml
 
-from callback_archive.archive import classify, decode
+from callback_archive.engine.loader import classify, decode
 from callback_archive.orders import ORDER_COLUMNS
 from callback_archive.schemas import load_schema
 from callback_archive.yamlread import YamlSyntaxError, parse_yaml

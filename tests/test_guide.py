@@ -6,7 +6,8 @@ import re
 import subprocess
 import sys
 
-from callback_archive import guide, sitegen
+from callback_archive import guide
+from callback_archive.site import generate as sitegen
 from callback_archive.articles import article_url
 from callback_archive.findings import CODES, SEVERITY_LABELS
 from conftest import REPO

@@ -9,7 +9,7 @@ from pathlib import Path
 from conftest import add_visit, run_validate
 from gitrepo import GitRepo
 
-from callback_archive.archive import load_archive
+from callback_archive.engine.loader import load_archive
 from callback_archive.audit import audit_events
 from callback_archive.history import load_history
 from callback_archive.timeutil import BEIJING

@@ -15,7 +15,7 @@ import pytest
 import yaml
 
 from callback_archive.findings import Finding
-from callback_archive.reporters import gitlab_issues
+from callback_archive.render.findings import gitlab_issues
 from conftest import AS_OF, EXAMPLES, REPO, place, run_validate
 
 CODE_QUALITY_SCHEMA = json.loads((Path(__file__).parent / "schemas" / "gitlab-codequality.schema.json").read_text(encoding="utf-8"))

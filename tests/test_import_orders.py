@@ -11,7 +11,7 @@ from pathlib import Path
 
 import openpyxl
 
-from callback_archive import import_orders_cli
+from callback_archive.cli import import_orders as import_orders_cli
 from callback_archive.orders import parse_orders
 from conftest import AS_OF, REPO, Run, run_validate
 

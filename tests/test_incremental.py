@@ -14,12 +14,12 @@ import time
 
 import pytest
 
-from callback_archive import checkstate
-from callback_archive.archive import discover
-from callback_archive.cache import Shards
+from callback_archive.engine import checkstate
+from callback_archive.engine.loader import discover
+from callback_archive.engine.cache import Shards
 from callback_archive.findings import Finding
-from callback_archive.keygraph import KeyGraph
-from callback_archive.reporters import Summary, report_json
+from callback_archive.engine.keygraph import KeyGraph
+from callback_archive.render.findings import Summary, report_json
 from conftest import AS_OF, place, run_validate, visit_yaml
 from gitrepo import GitRepo
 
@@ -126,7 +126,7 @@ def test_key_graph_answers_both_ways_and_keeps_changes_in_its_overlay():
 
 
 def test_key_graph_folds_a_large_overlay_into_its_tables(monkeypatch):
-    monkeypatch.setattr("callback_archive.keygraph.OVERLAY_LIMIT", 2)
+    monkeypatch.setattr("callback_archive.engine.keygraph.OVERLAY_LIMIT", 2)
     graph = KeyGraph.build({"a": ("k",), "b": ("k",)})
     graph.set("a", None)
     assert graph.compacted() is graph

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from callback_archive import new_record_cli
+from callback_archive.cli import new as new_record_cli
 from callback_archive.new_record import (
     before_at_precision,
     find_order,

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from callback_archive.archive import load_archive
+from callback_archive.engine.loader import load_archive
 from callback_archive.history import load_history
 from callback_archive.penalties import late_arrivals, penalty_cases
-from callback_archive.reports import month_summary
-from callback_archive.stats import unit_tallies
+from callback_archive.reports.monthly import month_summary
+from callback_archive.reports.stats import unit_tallies
 from callback_archive.timeutil import parse_time
 from conftest import REPO, add_visit, place, run_validate, submitting_from_september
 from gitrepo import GitRepo

@@ -29,7 +29,7 @@ def test_config_is_a_local_hook_running_the_validator_on_staged_records() -> Non
     files = re.compile(hook["files"])
     assert files.search("records/visits/tanggu/2026/11/HF-20261126-0001.yaml")
     assert files.search("records/units.yaml")
-    assert not files.search("docs/guide.md") and not files.search("callback_archive/archive.py")
+    assert not files.search("docs/guide.md") and not files.search("callback_archive/engine/loader.py")
 
 
 class Repo:

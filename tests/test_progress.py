@@ -9,7 +9,7 @@ from pathlib import Path
 from conftest import REPO, place, visit_yaml
 from test_import_orders_hostile import stderr_on_a_terminal
 
-from callback_archive.cache import PARALLEL_FROM
+from callback_archive.engine.cache import PARALLEL_FROM
 
 VALIDATE = REPO / "scripts" / "validate.py"
 

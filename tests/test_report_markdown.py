@@ -9,9 +9,9 @@ from pathlib import Path
 import markdown
 import pytest
 
-from callback_archive.archive import load_archive
-from callback_archive.report_markdown import escape_text, render_index, render_month
-from callback_archive.reports import month_summary
+from callback_archive.engine.loader import load_archive
+from callback_archive.render.markdown import escape_text, render_index, render_month
+from callback_archive.reports.monthly import month_summary
 from callback_archive.timeutil import parse_time
 from conftest import add_visit
 from report_fixture import HOSTILE_FOLLOW_UP, HOSTILE_OPINION, HOSTILE_SUBJECT, STAFF, fixture_summary, sample_summary
@@ -197,7 +197,7 @@ def test_a_provisional_case_stays_out_of_the_totals(archive):
 
 
 def test_records_after_a_submission_are_counted_apart_not_as_a_discrepancy(archive, capsys):
-    from callback_archive import build_reports_cli
+    from callback_archive.cli import reports as build_reports_cli
     from callback_archive.history import load_history
     from gitrepo import GitRepo
 
@@ -233,7 +233,7 @@ def test_records_after_a_submission_are_counted_apart_not_as_a_discrepancy(archi
 def test_a_migrated_record_is_not_a_later_arrival(archive):
     """Records from before audit.history_since were migrated into Git afterwards: their landing says nothing
     about when the archive had them, so they never count as arriving after a submission."""
-    from callback_archive import build_reports_cli
+    from callback_archive.cli import reports as build_reports_cli
     from callback_archive.history import load_history
     from gitrepo import GitRepo
 

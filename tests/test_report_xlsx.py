@@ -8,7 +8,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from callback_archive.report_xlsx import MAX_WIDTH, display_width, write_workbook
+from callback_archive.render.xlsx import MAX_WIDTH, display_width, write_workbook
 from report_fixture import HOSTILE_SUBJECT, STAFF, fixture_summary, sample_summary
 
 SUMMARY_HEADERS = ["单位", "有时限应回访", "已完成", "按时", "超时", "逾期/缺失", "无法联系", "待回访（未到时限）", "按时率",
@@ -205,8 +205,8 @@ def _formula_archive(root: Path) -> None:
 def test_no_text_becomes_a_formula_and_each_is_shown_as_written(archive: Path, tmp_path: Path) -> None:
     from zipfile import ZipFile
 
-    from callback_archive.archive import load_archive
-    from callback_archive.reports import month_summary
+    from callback_archive.engine.loader import load_archive
+    from callback_archive.reports.monthly import month_summary
     from callback_archive.timeutil import parse_time
     from conftest import AS_OF
 
@@ -233,7 +233,7 @@ def test_no_text_becomes_a_formula_and_each_is_shown_as_written(archive: Path, t
 
 
 def test_put_keeps_error_codes_and_control_characters_as_text(tmp_path: Path) -> None:
-    from callback_archive.report_xlsx import put
+    from callback_archive.render.xlsx import put
 
     wb = openpyxl.Workbook()
     put(wb.active, 1, 1, "#N/A")

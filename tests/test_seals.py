@@ -16,8 +16,8 @@ import pytest
 from conftest import REPO, add_visit, run_validate
 from gitrepo import GitRepo
 
-from callback_archive import build_reports_cli
-from callback_archive.archive import load_archive
+from callback_archive.cli import reports as build_reports_cli
+from callback_archive.engine.loader import load_archive
 from callback_archive.audit import audit_pages
 from callback_archive.history import load_history
 from callback_archive.timeutil import parse_time

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from callback_archive.archive import decode
+from callback_archive.engine.loader import decode
 from callback_archive.yamlread import YamlSyntaxError, parse_with_libyaml, parse_yaml, read_simple_layout
 from conftest import EXAMPLES, REPO
 

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from callback_archive.archive import load_archive
+from callback_archive.engine.loader import load_archive
 from conftest import REPO
 from site_fixture import HOSTILE_LETTER, HOSTILE_PHONE, HOSTILE_VISIT, build_site, build_site_archive
 from test_site_build import external_loads

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from callback_archive import sitegen
+from callback_archive.site import generate as sitegen
 from conftest import AS_OF
 
 REPO = Path(__file__).resolve().parent.parent

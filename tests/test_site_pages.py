@@ -17,8 +17,9 @@ import markdown
 import pytest
 import yaml
 
-from callback_archive import audit, sitegen
-from callback_archive.archive import load_archive
+from callback_archive import audit
+from callback_archive.site import generate as sitegen
+from callback_archive.engine.loader import load_archive
 from callback_archive.labels import label, labels
 from callback_archive.masking import mask_phone
 from callback_archive.site import NAV_PAGES, site_pages

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from callback_archive.summary_model import Summary, read_summary, summary_problems, summary_version
+from callback_archive.reports.summary import Summary, read_summary, summary_problems, summary_version
 from conftest import REPO
 from report_fixture import fixture_summary, sample_summary
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from callback_archive.cache import file_keys
+from callback_archive.engine.cache import file_keys
 from conftest import AS_OF, EXAMPLES, REPO, place
 from gitrepo import GitRepo
 from readers_helpers import validate

@@ -8,7 +8,7 @@ import sys
 from collections import Counter
 
 from callback_archive.findings import Finding
-from callback_archive.reporters import github_command
+from callback_archive.render.findings import github_command
 from conftest import AS_OF, EXAMPLES, REPO, place, run_validate
 
 VISIT = (EXAMPLES / "valid" / "repair-visit.yaml").read_text(encoding="utf-8")

@@ -20,7 +20,9 @@ from pathlib import Path
 
 import pytest
 
-from callback_archive import build_reports_cli, codeowners, safefile, sitegen, submissions
+from callback_archive.cli import reports as build_reports_cli
+from callback_archive import codeowners, safefile, submissions
+from callback_archive.site import generate as sitegen
 from callback_archive.codeowners import CODEOWNERS_FILE
 from conftest import AS_OF, REPO, add_visit, run_validate
 from report_fixture import build_fixture
@@ -178,7 +180,7 @@ def test_sitegen_says_in_chinese_when_a_page_cannot_be_written(tmp_path: Path) -
     (out / "fields.md").mkdir()  # a folder where a page should go
     status, _, err = call(sitegen.main, "--out", str(out), "--as-of", "2026-11-26T09:00")
     assert status == 2
-    assert f"sitegen：错误：无法写入 {out / 'fields.md'}" in err
+    assert f"生成网站页面：错误：无法写入 {out / 'fields.md'}" in err
     assert leftovers(out) == []
 
 

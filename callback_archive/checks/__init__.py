@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Callable, Iterable
 
 from .. import amendments
-from ..archive import Archive
+from ..engine.loader import Archive
 from ..findings import Finding
 from ..history import History
 from . import assessment, coverage, deadlines, landing, placement, times, units

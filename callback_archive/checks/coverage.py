@@ -13,7 +13,7 @@ from datetime import date
 from typing import Iterable
 
 from ..deadlines import end_of_day
-from ..coverage import (
+from ..obligations import (
     completed_years,
     last_day_of_month,
     plan_progress,

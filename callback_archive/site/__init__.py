@@ -1,8 +1,8 @@
 """The archive website's pages made from the records at every build: 首页, 月报, 回访档案, 函复, 大客户, 连心卡,
 考核, 审计. Nothing here is committed; ``site_pages`` returns every file by its path in the site.
 
-``callback_archive.sitegen.generated_pages`` adds these to the pages made from the schemas; the MkDocs hook
-and ``python -m callback_archive.sitegen --out DIR`` both use it, so another generator needs only configuration.
+``callback_archive.site.generate.generated_pages`` adds these to the pages made from the schemas; the MkDocs hook
+and ``python -m callback_archive.site.generate --out DIR`` both use it, so another generator needs only configuration.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from concurrent.futures import Future
 from datetime import datetime
 from pathlib import Path
 
-from ..archive import collector_paused
+from ..engine.loader import collector_paused
 from .data import load_site_data
 from .overview import charts_page, dashboard
 from .records import Anchors, RecordBlocks, archive_pages, lookup_files

@@ -20,10 +20,10 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from ..archive import Archive
+from ..engine.loader import Archive
 from ..articles import article_url
 from ..masking import mask_name, mask_phone
-from ..report_markdown import escape_text
+from ..render.markdown import escape_text
 
 # A mobile (11 digits from 13x to 19x) or a landline with its area code, not inside a longer number.
 _PHONE = re.compile(r"(?<![\d-])(?:1[3-9]\d(?:[- ]?\d{4}){2}|0\d{2,3}-\d{7,8}|0\d{10,11})(?![\d-])")

@@ -7,14 +7,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from ..archive import Archive, load_archive
+from ..engine.loader import Archive, load_archive
 from ..cases import CallbackCase
 from ..checks import Context, run_checks
 from ..findings import Finding
 from ..history import History, load_history
-from ..reports import month_summary, months_present
-from ..summary_model import Summary, read_summary
-from ..stats import Month
+from ..reports.monthly import month_summary, months_present
+from ..reports.summary import Summary, read_summary
+from ..reports.stats import Month
 from .common import Privacy, public_summary, rel
 
 _RECORD_CELL = re.compile(r"(?<=\| )((?:HF|FH)-\d{8}-\d{4})(?= \|)")

@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import PurePosixPath
 
 from ..duelist import due_items
-from ..report_markdown import escape_text, link_articles
-from ..report_layout import OPEN_MONTH_NOTE, RATE_DEFINITIONS, SUBMISSION_LABELS
-from ..stats import CATEGORY_NAMES
-from ..summary_model import Summary
+from ..render.markdown import escape_text, link_articles
+from ..reports.layout import OPEN_MONTH_NOTE, RATE_DEFINITIONS, SUBMISSION_LABELS
+from ..reports.stats import CATEGORY_NAMES
+from ..reports.summary import Summary
 from ..submissions import months_due
 from ..timeutil import format_time
 from .charts import count_chart, rate_chart

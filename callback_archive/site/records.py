@@ -26,10 +26,10 @@ from ..findings import CODES, SEVERITY_LABELS
 from ..labels import label, labels
 from ..masking import mask_address, mask_name, mask_phone
 from ..model import Letter, Visit
-from ..report_layout import month_text
-from ..report_markdown import escape_text, link_articles
+from ..reports.layout import month_text
+from ..render.markdown import escape_text, link_articles
 from ..schemas import load_schema
-from ..stats import CATEGORIES, CATEGORY_NAMES
+from ..reports.stats import CATEGORIES, CATEGORY_NAMES
 from ..timeutil import format_time, parse_time
 from .common import article_link, front_matter, h, rel
 from .data import SiteData

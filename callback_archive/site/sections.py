@@ -9,13 +9,13 @@ from concurrent.futures import Future, ProcessPoolExecutor
 
 from ..audit import audit_pages
 from ..cases import letter_state
-from ..coverage import plan_progress
+from ..obligations import plan_progress
 from ..findings import CODES, SEVERITY_LABELS
 from ..labels import label
 from ..model import Letter
-from ..report_layout import PROVISIONAL_NOTE, counting_note, head_total, penalties_table
-from ..report_markdown import code, escape_text, link_articles, render_index, render_month, render_table
-from ..report_xlsx import render_workbook
+from ..reports.layout import PROVISIONAL_NOTE, counting_note, head_total, penalties_table
+from ..render.markdown import code, escape_text, link_articles, render_index, render_month, render_table
+from ..render.xlsx import render_workbook
 from .common import article_link, front_matter, rel
 from .data import SiteData
 from .records import LETTER_STATES, Anchors, RecordBlocks, all_letters, month_words, raw_regions

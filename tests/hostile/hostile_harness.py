@@ -42,13 +42,13 @@ TIMEOUT = 20  # seconds a subprocess case may take before it counts as hanging (
 
 # Each command: the module whose ``main(argv)`` it runs and the script staff start.
 COMMANDS = {
-    "validate": ("callback_archive.validate_cli", "validate.py"),
-    "due": ("callback_archive.due_cli", "due.py"),
-    "new_record": ("callback_archive.new_record_cli", "new_record.py"),
-    "import_orders": ("callback_archive.import_orders_cli", "import_orders.py"),
-    "draw_sample": ("callback_archive.draw_sample_cli", "draw_sample.py"),
-    "build_reports": ("callback_archive.build_reports_cli", "build_reports.py"),
-    "audit": ("callback_archive.audit_cli", "audit.py"),
+    "validate": ("callback_archive.cli.validate", "validate.py"),
+    "due": ("callback_archive.cli.due", "due.py"),
+    "new_record": ("callback_archive.cli.new", "new_record.py"),
+    "import_orders": ("callback_archive.cli.import_orders", "import_orders.py"),
+    "draw_sample": ("callback_archive.cli.sample", "draw_sample.py"),
+    "build_reports": ("callback_archive.cli.reports", "build_reports.py"),
+    "audit": ("callback_archive.cli.audit", "audit.py"),
     "codeowners": ("callback_archive.codeowners", "codeowners.py"),
     "mkdocs": (None, None),
 }

@@ -14,7 +14,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from callback_archive.archive import classify, read_payload
+from callback_archive.engine.loader import classify, read_payload
 from callback_archive.yamlread import YamlSyntaxError, parse_yaml
 from conftest import EXAMPLES, REPO
 

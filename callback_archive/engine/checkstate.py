@@ -26,7 +26,7 @@ from typing import Any
 
 from .cache import CACHE_DIR
 from .keygraph import KeyGraph
-from .safefile import WriteError, write_atomic
+from ..safefile import WriteError, write_atomic
 
 STATE_DIR = CACHE_DIR.parent / "checks"
 FORMAT = 1

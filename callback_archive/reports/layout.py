@@ -10,8 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, fields, is_dataclass
 from typing import Any
 
-from .labels import label
-from .summary_model import Amounts, Case, Figures, PenaltyTotals, SubmissionState, Summary, Unit
+from ..labels import label
+from .summary import Amounts, Case, Figures, PenaltyTotals, SubmissionState, Summary, Unit
 
 # Cell kinds: text (from a record or ours), code (a file path), article (第X条), person (a staff
 # name, masked on the page), count, rate (0..1), amount (yuan, or a text such as a range), causes.

@@ -12,12 +12,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, NoReturn
 
-from .timeutil import BEIJING, parse_time
+from ..timeutil import BEIJING, parse_time
 
 if TYPE_CHECKING:
-    from .findings import Finding
+    from ..findings import Finding
 
-CODE_ROOT = Path(__file__).resolve().parent.parent
+CODE_ROOT = Path(__file__).resolve().parents[2]
 
 
 DEBUG_VARIABLE = "CALLBACK_DEBUG"  # set to 1: an unexpected error also prints its traceback (for developers)

@@ -37,15 +37,15 @@ from itertools import islice
 from pathlib import Path
 from typing import IO, Any, Callable, Iterator
 
-from .fileread import MAX_LIST_BYTES, FileRefused, read_program_file, read_regular
-from .progress import progress_wanted, with_progress
-from .safefile import WriteError, write_atomic
+from ..fileread import MAX_LIST_BYTES, FileRefused, read_program_file, read_regular
+from ..progress import progress_wanted, with_progress
+from ..safefile import WriteError, write_atomic
 
 CACHE_DIR = Path(".cache") / "records"
 FORMAT = 2
 BUCKETS = 16  # shards per folder
 # Modules whose code decides what reading a file gives: any change to them empties the cache.
-READER_MODULES = ("archive", "cache", "fileread", "findings", "model", "orders", "schemas", "timeutil", "yamlread")
+READER_MODULES = ("engine/loader", "engine/cache", "fileread", "findings", "model", "orders", "schemas", "timeutil", "yamlread")
 CHUNK = 500  # files per task sent to a worker: large enough that sending it costs little
 PARALLEL_FROM = 2000  # fewer files than this are read in this process: starting workers costs more
 IN_FLIGHT = 8  # chunks given to each worker ahead of the one this process is waiting for
@@ -65,7 +65,7 @@ class LoadStats:
     jobs: int = 1
 
 
-PACKAGE = Path(__file__).resolve().parent
+PACKAGE = Path(__file__).resolve().parent.parent  # the whole callback_archive package
 
 
 @cache

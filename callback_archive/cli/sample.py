@@ -5,12 +5,12 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from .cli import ChineseArgumentParser, UsageError, parse_month, resolve_root
-from .orders_import import load_units, read_checked_yaml
-from .progress import progress_wanted
-from .safefile import ensure_inside, locked, write_atomic
-from .sampling import CustomerListError, draw, headers_help
-from .yamlwrite import dump_yaml
+from .guard import ChineseArgumentParser, UsageError, parse_month, resolve_root
+from ..orders_import import load_units, read_checked_yaml
+from ..progress import progress_wanted
+from ..safefile import ensure_inside, locked, write_atomic
+from ..sampling import CustomerListError, draw, headers_help
+from ..yamlwrite import dump_yaml
 
 PROG = "draw_sample.py"
 HEADER = "# 抽样回访名单（第五条）：由 scripts/draw_sample.py 生成，请勿手工修改。\n"

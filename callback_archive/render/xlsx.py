@@ -30,14 +30,14 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
-from .report_layout import (
+from ..reports.layout import (
     AMOUNT, CAUSES, COUNT, RATE, Table, card_rounds_table, category_table, conduct_table, counting_note,
     large_customers_table, letters_table, month_text, opinions_table, penalties_table, report_title, unit_table,
     PROVISIONAL_NOTE, RATE_DEFINITIONS, open_month_note, submissions_table,
 )
-from .safefile import write_atomic
-from .summary_model import Summary, read_summary
-from .timeutil import parse_time
+from ..safefile import write_atomic
+from ..reports.summary import Summary, read_summary
+from ..timeutil import parse_time
 
 MIN_WIDTH, MAX_WIDTH = 6, 50
 _THIN = Side(style="thin", color="999999")

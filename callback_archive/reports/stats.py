@@ -15,8 +15,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from .archive import Archive
-from .cases import counted_state, letter_state
+from ..engine.loader import Archive
+from ..cases import counted_state, letter_state
 
 # 第十三条's archive categories, in its order; letters are 重点客户函复.
 CATEGORIES = ("business", "repair", "letter", "large-customer", "card", "other")

@@ -32,18 +32,19 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-from . import amendments, checkstate
-from .amendments import changes_since, diff_arguments, parse_name_status
-from .archive import ORDERS_FOLDER, POLICY_FILE, Archive, Selection, classify, discover, load_archive
+from .. import amendments
+from . import checkstate
+from ..amendments import changes_since, diff_arguments, parse_name_status
+from .loader import ORDERS_FOLDER, POLICY_FILE, Archive, Selection, classify, discover, load_archive
 from .cache import GitIndex, LoadStats, Shards, StartedGit, file_keys, git_output, start_git, version_key
-from .checks import ALL_CHECKS, Context, assessment, coverage, deadlines, landing, placement, times, units
+from ..checks import ALL_CHECKS, Context, assessment, coverage, deadlines, landing, placement, times, units
 from .checkstate import Listing, Results, Snapshot
-from .deadlines import end_of_day
-from .findings import Finding
-from .history import History
+from ..deadlines import end_of_day
+from ..findings import Finding
+from ..history import History
 from .keygraph import KeyGraph
-from .policy import audit_settings
-from .timeutil import BEIJING
+from ..policy import audit_settings
+from ..timeutil import BEIJING
 
 FORMAT = 1
 # Findings whose text is worked out from "now" (how late, how long left): their groups are recomputed every run.
@@ -53,7 +54,7 @@ VOLATILE_CODES = frozenset({"callback-overdue", "letter-overdue", "archive-merge
 SMALL_KINDS = frozenset({"units", "calendar", "disasters", "large-customers", "key-customers", "plan", "round",
                          "sample", "submission", "decisions"})
 FULL_RUN_KINDS = frozenset({"units", "calendar", "disasters", "large-customers", "key-customers", "plan", "round"})
-PACKAGE = Path(__file__).resolve().parent
+PACKAGE = Path(__file__).resolve().parent.parent  # the whole callback_archive package
 ALWAYS = "*"
 ALL_RECORDS = "all records"  # stands for every case and file group (a full run)
 COUNTED = frozenset({"s:", "m:", "ca"})  # keys whose providers are counted: months with visits, with figures; cal:<year>

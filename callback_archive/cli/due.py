@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 import sys
 
-from .archive import load_archive
-from .cli import ChineseArgumentParser, UsageError, add_root_and_as_of, note_left_out, resolve_as_of, resolve_root
-from .duelist import DueItem, due_items
-from .timeutil import format_time
-from .unitnames import resolve_unit, unit_lookup
+from ..engine.loader import load_archive
+from .guard import ChineseArgumentParser, UsageError, add_root_and_as_of, note_left_out, resolve_as_of, resolve_root
+from ..duelist import DueItem, due_items
+from ..timeutil import format_time
+from ..unitnames import resolve_unit, unit_lookup
 
 MAX_DAYS = 366  # --days looks ahead this many work days at most (far more than any deadline; a huge N overflows)
 

@@ -7,17 +7,17 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
-from .archive import Archive, load_archive
-from .history import GitUnavailable, History, create_seal, load_history
-from .cli import (
+from ..engine.loader import Archive, load_archive
+from ..history import GitUnavailable, History, create_seal, load_history
+from .guard import (
     ChineseArgumentParser, UsageError, add_root_and_as_of, note_left_out, parse_month, resolve_as_of, resolve_root,
 )
-from .report_markdown import render_index, render_month
-from .report_xlsx import write_workbook
-from .reports import month_summary, months_present
-from .safefile import write_atomic
-from .submissions import write_submission
-from .summary_model import read_summary, summary_problems
+from ..render.markdown import render_index, render_month
+from ..render.xlsx import write_workbook
+from ..reports.monthly import month_summary, months_present
+from ..safefile import write_atomic
+from ..submissions import write_submission
+from ..reports.summary import read_summary, summary_problems
 
 
 def build_parser() -> ChineseArgumentParser:

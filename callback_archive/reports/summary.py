@@ -19,7 +19,7 @@ from jsonschema import Draft202012Validator
 from .stats import Opinion  # what a customer said: one class, counted and read back
 
 # Not a record format: kept apart from the record schemas that validation and the 记录格式说明 page read.
-SCHEMA_FILE = Path(__file__).resolve().parent.parent / "schemas" / "reports" / "summary.schema.json"
+SCHEMA_FILE = Path(__file__).resolve().parents[2] / "schemas" / "reports" / "summary.schema.json"
 
 
 @dataclass(frozen=True)

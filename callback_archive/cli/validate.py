@@ -7,14 +7,14 @@ import time
 from pathlib import Path
 from typing import Callable
 
-from . import incremental
-from .archive import CONFIG_FILES, collector_paused, links_outside_records
-from .cli import ChineseArgumentParser, UsageError, add_root_and_as_of, resolve_as_of, resolve_root
-from .findings import Finding
-from .history import GitUnavailable, History, open_repo, resolve_commit, start_history, unavailable_notice
-from .progress import keep_quiet
-from .reporters import REPORTERS, Summary
-from .timeutil import format_time
+from ..engine import incremental
+from ..engine.loader import CONFIG_FILES, collector_paused, links_outside_records
+from .guard import ChineseArgumentParser, UsageError, add_root_and_as_of, resolve_as_of, resolve_root
+from ..findings import Finding
+from ..history import GitUnavailable, History, open_repo, resolve_commit, start_history, unavailable_notice
+from ..progress import keep_quiet
+from ..render.findings import REPORTERS, Summary
+from ..timeutil import format_time
 
 MAX_JOBS = 256  # more reading processes than this only exhaust the machine (and a huge N overflows)
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from .cli import ChineseArgumentParser, UsageError, parse_month, resolve_root
-from .orders_import import (
+from .guard import ChineseArgumentParser, UsageError, parse_month, resolve_root
+from ..orders_import import (
     ORDERS_DIR,
     ImportPlan,
     MonthFile,
@@ -15,8 +15,8 @@ from .orders_import import (
     read_export,
     write_month_files,
 )
-from .progress import progress_wanted
-from .safefile import locked
+from ..progress import progress_wanted
+from ..safefile import locked
 
 PROG = "import_orders.py"
 

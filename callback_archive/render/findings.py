@@ -11,7 +11,7 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from typing import Callable, Iterable, TextIO
 
-from .findings import CODES, SEVERITY_LABELS, Finding
+from ..findings import CODES, SEVERITY_LABELS, Finding
 
 
 @dataclass(frozen=True)

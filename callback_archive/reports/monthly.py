@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from .archive import Archive
-from .cases import STATE_LABELS, letter_state
-from .coverage import plan_progress
-from .labels import label
-from .penalties import PenaltyCase, conduct_referrals, late_arrivals, penalty_cases
-from .policy import audit_settings
+from ..engine.loader import Archive
+from ..cases import STATE_LABELS, letter_state
+from ..obligations import plan_progress
+from ..labels import label
+from ..penalties import PenaltyCase, conduct_referrals, late_arrivals, penalty_cases
+from ..policy import audit_settings
 from .stats import CATEGORIES, CATEGORY_NAMES, Month, Tally, company, rollups, unit_tallies
-from .model import Submission
-from .submissions import submission_state, submitted_time
-from .summary_model import summary_version
-from .timeutil import format_time
+from ..model import Submission
+from ..submissions import submission_state, submitted_time
+from .summary import summary_version
+from ..timeutil import format_time
 
 STATISTICS_RULE = (
     "统计月份按第二十条“以按要求规定的归档时间为准”：有时限的回访和复函计入其时限（应建档时间）所在月份；"

@@ -12,12 +12,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Callable
 
-from . import validate_cli
-from .archive import MAX_FILE_BYTES, classify, decode
-from .archive import load_archive
-from .cli import ChineseArgumentParser, UsageError, add_root_and_as_of, parse_month, resolve_as_of, resolve_root
-from .submissions import write_submission
-from .new_record import (
+from . import validate as validate_cli
+from ..engine.loader import MAX_FILE_BYTES, classify, decode
+from ..engine.loader import load_archive
+from .guard import ChineseArgumentParser, UsageError, add_root_and_as_of, parse_month, resolve_as_of, resolve_root
+from ..submissions import write_submission
+from ..new_record import (
     KINDS,
     Answers,
     Context,
@@ -50,9 +50,9 @@ from .new_record import (
     subschema,
     value_choices,
 )
-from .safefile import WriteError, ensure_inside, locked, write_atomic
-from .timeutil import format_time, parse_date
-from .yamlread import YamlSyntaxError, parse_yaml
+from ..safefile import WriteError, ensure_inside, locked, write_atomic
+from ..timeutil import format_time, parse_date
+from ..yamlread import YamlSyntaxError, parse_yaml
 
 PROG = "new_record.py"
 

@@ -12,11 +12,11 @@ from dataclasses import replace
 from typing import Any
 from urllib.parse import quote
 
-from .articles import article_url
-from .labels import label
-from .masking import mask_name
-from .summary_model import Summary, read_summary
-from .report_layout import (
+from ..articles import article_url
+from ..labels import label
+from ..masking import mask_name
+from ..reports.summary import Summary, read_summary
+from ..reports.layout import (
     AMOUNT, ARTICLE, CATEGORY_ARTICLES, CAUSES, CODE, COUNT, PERSON, RATE, Table, card_rounds_table,
     OPEN_MONTH_NOTE, PROVISIONAL_NOTE, RATE_DEFINITIONS, category_table, conduct_table, counting_note, large_customers_table,
     late_arrivals_table, letters_table, month_text, submissions_table, head_total, open_month_note, opinions_table, penalties_table, report_title, unit_rows,

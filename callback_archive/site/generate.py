@@ -4,7 +4,7 @@ The MkDocs hook only wires ``generated_files`` (``generated_pages`` once the wor
 made) into the build; ``write_pages`` and the command line write the same pages into a
 folder, so another site generator can use them with nothing but a configuration change.
 
-    python -m callback_archive.sitegen --out DIR [--as-of 2026-11-26T09:00]
+    python -m callback_archive.site.generate --out DIR [--as-of 2026-11-26T09:00]
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from callback_archive.schema_docs import render_schema_markdown
 from callback_archive.site import site_files
 from callback_archive.timeutil import BEIJING, parse_time
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+REPO_ROOT = Path(__file__).resolve().parents[2]
 AS_OF_VARIABLE = "CALLBACK_AS_OF"
 
 # Record kinds in the order the field reference shows them; any other schema follows alphabetically.
@@ -125,7 +125,7 @@ def write_pages(root: Path, out_dir: Path, as_of: datetime | None = None) -> lis
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m callback_archive.sitegen",
+        prog="python -m callback_archive.site.generate",
         description="把根据仓库生成的网站页面（Markdown）写入指定文件夹。",
     )
     parser.add_argument("--out", type=Path, required=True, help="输出文件夹，如 build/generated")
@@ -140,7 +140,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         written = write_pages(args.root, args.out, as_of)
     except WriteError as error:
-        print(f"sitegen：错误：{error}", file=sys.stderr)
+        print(f"生成网站页面：错误：{error}", file=sys.stderr)
         return 2
     print(f"已生成 {len(written)} 个文件，写入 {args.out}")
     return 0

@@ -13,12 +13,12 @@ from pathlib import Path
 from typing import Any, Callable, Hashable, Iterator, TypeVar
 
 from .cache import GitIndex, LoadStats, Shards, read_all
-from .cases import CallbackCase, build_cases
-from .deadlines import DeadlineRules, Disaster, build_disaster
-from .fileread import MAX_FILE_BYTES, MAX_LIST_BYTES, SYMLINK_MESSAGE, FileRefused, read_regular
-from .findings import Finding, finding
-from .history import History
-from .model import (
+from ..cases import CallbackCase, build_cases
+from ..deadlines import DeadlineRules, Disaster, build_disaster
+from ..fileread import MAX_FILE_BYTES, MAX_LIST_BYTES, SYMLINK_MESSAGE, FileRefused, read_regular
+from ..findings import Finding, finding
+from ..history import History
+from ..model import (
     CardRound,
     Decisions,
     Letter,
@@ -42,12 +42,12 @@ from .model import (
     visit_from_row,
     visit_row,
 )
-from .orders import Order, month_of_orders_file, order_from_row, order_row, parse_orders
-from .policy import Policy
-from .schemas import load_schema
-from .safefile import is_working_file
-from .workcalendar import WorkCalendar
-from .yamlread import YamlLimitError, YamlSyntaxError, parse_yaml
+from ..orders import Order, month_of_orders_file, order_from_row, order_row, parse_orders
+from ..policy import Policy
+from ..schemas import load_schema
+from ..safefile import is_working_file
+from ..workcalendar import WorkCalendar
+from ..yamlread import YamlLimitError, YamlSyntaxError, parse_yaml
 
 RECORDS_DIR = "records"
 # The limits (fileread.py) of a record and of the lists: the month's orders, the sample, registers, plans, rounds.

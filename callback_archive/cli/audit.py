@@ -6,8 +6,8 @@ import json
 import re
 import sys
 
-from .archive import load_archive
-from .audit import (
+from ..engine.loader import load_archive
+from ..audit import (
     audit_events,
     index_view,
     month_view,
@@ -16,8 +16,8 @@ from .audit import (
     render_month_markdown,
     render_record_markdown,
 )
-from .cli import ChineseArgumentParser, UsageError, add_root_and_as_of, resolve_as_of, resolve_root
-from .history import load_history
+from .guard import ChineseArgumentParser, UsageError, add_root_and_as_of, resolve_as_of, resolve_root
+from ..history import load_history
 
 
 def build_parser() -> ChineseArgumentParser:

@@ -1,0 +1,2 @@
+"""Output formats: findings for terminals and CI hosts (``findings``), reports as Markdown (``markdown``)
+and as Excel workbooks (``xlsx``)."""
