@@ -130,6 +130,8 @@ CODES: dict[str, Code] = _codes(
     ("record-deleted", "error", "第十一条", "删除了已合并的记录"),
     ("record-moved", "error", "第十一条", "移动或改名了已合并的记录"),
 )
+# Codes no check emits: notices about the run (``history.unavailable_notice``), said beside the findings.
+NOTICE_CODES = ("history-unavailable",)
 
 
 @dataclass(frozen=True)

@@ -1,34 +1,40 @@
-"""Independent checks over a loaded archive; each yields findings and never raises on bad data."""
+"""Independent checks over a loaded archive; each yields findings and never raises on bad data.
+
+``ALL_CHECKS`` is the one list of checks: each declares its codes, what it reads and how its
+findings are grouped (``declaration.check``), and the list is validated against the findings
+catalogue when this package is imported.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
-from typing import Callable, Iterable
+from typing import Iterable
 
 from .. import amendments
+from ..engine.groups import always, by_file
 from ..engine.loader import Archive
-from ..findings import Finding
-from ..history import History
+from ..findings import CODES, NOTICE_CODES, Finding
+from .declaration import Check, Context, check, validate, volatile_codes
 from . import assessment, coverage, deadlines, landing, placement, times, units
 
 
-@dataclass(frozen=True)
-class Context:
-    """What a check may judge against besides the archive: ``as_of`` is "now".
+@check(codes=(
+    "file-empty", "file-too-large", "file-not-utf8", "file-not-record", "file-unreadable", "symlink-not-allowed",
+    "file-not-regular", "file-bom-repeated", "file-line-endings", "yaml-syntax", "yaml-duplicate-key", "yaml-anchor",
+    "yaml-merge-key", "yaml-tag", "yaml-complex-key", "yaml-ambiguous-bool", "yaml-leading-zero", "yaml-sexagesimal",
+    "yaml-ambiguous-number", "yaml-number-too-long", "yaml-not-finite", "yaml-too-deep", "not-a-mapping",
+    "schema-required", "schema-unknown-key", "schema-enum", "schema-type", "schema-number-as-text", "schema-format",
+    "schema-invalid", "time-invalid", "path-unexpected", "policy-invalid", "calendar-invalid", "disasters-invalid",
+    "orders-invalid"), group=by_file, reads=("findings",))
+def reading(archive: Archive, context: Context) -> Iterable[Finding]:
+    """What reading the files found (``engine.loader``): each finding is about its own file."""
+    return archive.findings
 
-    ``history`` is main's record history (None outside Git: landing checks are then
-    skipped); ``base`` is the revision given with ``--base`` to compare against.
-    """
 
-    as_of: datetime
-    history: History | None = None
-    base: str | None = None
-
-
-Check = Callable[[Archive, Context], Iterable[Finding]]
+against_base = check(codes=("amendment-missing", "amendment-rewritten", "record-deleted", "record-moved"),
+                     group=always, reads=("files", "paths", "root"))(amendments.check_against_base)
 
 ALL_CHECKS: tuple[Check, ...] = (
+    reading,
     units.check_units,
     placement.check_ids_match_files,
     placement.check_unique_ids,
@@ -52,13 +58,20 @@ ALL_CHECKS: tuple[Check, ...] = (
     assessment.check_submissions,
     assessment.check_decisions,
     landing.check_landing,
-    amendments.check_against_base,
+    against_base,
 )
+validate(ALL_CHECKS, CODES, NOTICE_CODES)
+
+VOLATILE_CODES = volatile_codes(ALL_CHECKS)
+"""Codes whose text is worked out from "now" (how late, how long left): their groups are recomputed every run."""
 
 
 def run_checks(archive: Archive, context: Context) -> list[Finding]:
-    """The loading findings plus those of every check, in a stable order."""
-    found = list(archive.findings)
-    for check in ALL_CHECKS:
-        found.extend(check(archive, context))
+    """The findings of reading and of every check, in a stable order."""
+    found: list[Finding] = []
+    for c in ALL_CHECKS:
+        found.extend(c(archive, context))
     return sorted(found, key=lambda f: f.sort_key)
+
+
+__all__ = ["ALL_CHECKS", "VOLATILE_CODES", "Check", "Context", "run_checks"]

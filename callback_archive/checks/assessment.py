@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from ..findings import Finding, finding
+from ..engine.groups import by_decisions_month, by_submission_month
+from .declaration import check
 from ..penalties import decision_problem, penalty_cases, self_judged
 from ..submissions import archive_figures, differences, months_due, submission_state, submitted_time
 from ..timeutil import format_time
 
 
+@check(codes=("path-wrong-folder", "unit-unknown", "submission-differs", "submission-late", "submission-missing"),
+       group=by_submission_month,
+       reads=("rules", "policy", "submissions", "units", "history", "cases", "letters", "visits", "figure_months"))
 def check_submissions(archive, context) -> list[Finding]:
     """Each submission in its place, on time (16:00 on the 5th, never postponed) and matching the archive."""
     if archive.rules is None:
@@ -52,6 +57,11 @@ def check_submissions(archive, context) -> list[Finding]:
     return found
 
 
+@check(codes=("path-wrong-folder", "decision-unknown-case", "decision-out-of-range", "decision-self-judged"),
+       group=by_decisions_month,
+       reads=("rules", "policy", "decisions", "units", "history", "cases", "letters", "visits", "figure_months",
+              "submissions", "key_customers", "large_customers", "plans", "record_years"),
+       articles=("第二十五条", "第二十六条", "第二十七条", "第二十八条"))
 def check_decisions(archive, context) -> list[Finding]:
     """A decision must name an existing case of its month, decide only the head's amount of a 第二十五/二十六条 case
     (0 or within the range), and, for a case of the deciding department itself, carry a company leader's approval."""

@@ -21,12 +21,18 @@ from ..obligations import (
     unvisited_large_customers,
 )
 from ..findings import Finding, finding
+from ..engine.groups import always, by_account, by_case, by_file, by_order, by_round, by_sample, in_plans
+from .declaration import check
 from ..labels import label, labels
 from ..timeutil import format_time
 
 ORDERS_HINT = "records/orders/"
 LARGE_FILE = "records/large-customers.yaml"
 KEY_FILE = "records/key-customers.yaml"
+_PLAN_CODES = ("plan-missing", "path-wrong-folder", "plan-late", "plan-unknown-customer", "plan-invalid",
+               "plan-incomplete", "large-customer-plan-overdue")  # of the plans' one group
+_ROUND_CODES = ("id-file-mismatch", "round-invalid", "card-round-below-ratio", "card-returns-mismatch",
+                "card-round-too-long")  # each of one round's group
 
 
 def needs_callback(archive, order) -> bool:
@@ -34,6 +40,7 @@ def needs_callback(archive, order) -> bool:
     return order.kind in rule["order_kinds"] or bool(set(order.groups) & set(rule["order_groups"]))
 
 
+@check(codes=("order-duplicate", "unit-unknown"), group=by_order, reads=("orders", "units"))
 def check_orders(archive, context) -> Iterable[Finding]:
     """An order is imported once, for a unit that exists."""
     seen: dict[str, str] = {}
@@ -51,6 +58,7 @@ def check_orders(archive, context) -> Iterable[Finding]:
                           record=order.order)
 
 
+@check(codes=("order-missing-callback",), group=by_order, reads=("policy", "cases"))
 def check_order_callbacks(archive, context) -> Iterable[Finding]:
     """Every order that needs a callback has a visit by its deadline (第五条; missing: 第二十五条)."""
     if archive.policy is None:
@@ -72,6 +80,8 @@ def check_order_callbacks(archive, context) -> Iterable[Finding]:
 _TRIGGER_FIELDS = (("kind", "业务类型"), ("archived_at", "归档时间"))
 
 
+@check(codes=("visit-order-unknown", "visit-order-mismatch"), group=by_case,
+       reads=("visits", "orders", "order_months"))
 def check_visits_against_orders(archive, context) -> Iterable[Finding]:
     """A visit's trigger names an imported order and agrees with it."""
     by_order = {o.order: o for o in archive.orders}
@@ -115,6 +125,8 @@ def _rule_for(archive, visit) -> dict | None:
     return None
 
 
+@check(codes=("method-unexpected", "unit-unexpected"), group=by_file,
+       reads=("policy", "visits", "letters", "units"))
 def check_responsibilities(archive, context) -> Iterable[Finding]:
     """Method (第六条) and unit (第九条) as the rules expect; other forms are allowed, so only warnings."""
     if archive.policy is None or not archive.units:
@@ -142,6 +154,7 @@ def check_responsibilities(archive, context) -> Iterable[Finding]:
                           record=letter.id)
 
 
+@check(codes=("key-customer-uncalled",), group=by_account, reads=("policy", "key_customers", "visits", "record_years"))
 def check_key_customers(archive, context) -> Iterable[Finding]:
     """Standing key customers are called back one by one, at least once a year (第五、十二条)."""
     if archive.policy is None:
@@ -155,6 +168,10 @@ def check_key_customers(archive, context) -> Iterable[Finding]:
                           "未建立回访档案按第二十五条考核。", record=customer.account)
 
 
+@check(codes=("large-customer-unregistered", "large-customer-unvisited", *_PLAN_CODES),
+       group={"large-customer-unregistered": by_file, "large-customer-unvisited": by_account,
+              **dict.fromkeys(_PLAN_CODES, in_plans)},
+       reads=("policy", "large_customers", "visits", "plans", "record_years"))
 def check_large_customers(archive, context) -> Iterable[Finding]:
     """35 kV+ customers: registered, planned before the year, visited at least once a year (第五、十七条)."""
     if archive.policy is None:
@@ -218,6 +235,10 @@ def _check_plans(archive, context, register) -> Iterable[Finding]:
                               f"{name} 计划于 {year} 年 {entry.month} 月走访或座谈，至今没有记录：请尽快安排并登记（第十七条）。")
 
 
+@check(codes=("card-round-unknown", "card-visit-outside-round", "card-rounds-too-few", *_ROUND_CODES),
+       group={"card-round-unknown": by_file, "card-visit-outside-round": by_file, "card-rounds-too-few": always,
+              **dict.fromkeys(_ROUND_CODES, by_round)},
+       reads=("policy", "visits", "rounds", "record_years"))
 def check_card_rounds(archive, context) -> Iterable[Finding]:
     """连心卡 rounds (第十七条): twice a year, 10 % / 1 % of the month's customers, within a month, each card a visit."""
     if archive.policy is None:
@@ -289,6 +310,7 @@ def _add_months(day: date, months: int) -> date:
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
+@check(codes=("path-wrong-folder", "sample-below-ratio"), group=by_sample, reads=("policy", "samples", "visits"))
 def check_samples(archive, context) -> Iterable[Finding]:
     """Each month's sampled callbacks reach the policy ratio in every usage type (第五条)."""
     if archive.policy is None:

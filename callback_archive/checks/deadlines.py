@@ -11,6 +11,8 @@ from typing import Iterable
 
 from ..deadlines import Deadline
 from ..findings import Finding, finding
+from ..engine.groups import by_case, by_file, in_calendar
+from .declaration import check
 from ..timeutil import format_duration, format_time
 
 CALENDAR_FILE = "records/calendar.yaml"
@@ -24,6 +26,8 @@ def _lateness(deadline: Deadline, moment: datetime, archive) -> str:
     return text
 
 
+@check(codes=("disaster-unknown", "disaster-not-applicable"), group=by_file,
+       reads=("rules", "visits", "disasters"))
 def check_disasters(archive, context) -> Iterable[Finding]:
     """A visit may only name a declared disaster that covers its unit and its repair's archive time."""
     if archive.rules is None:
@@ -51,6 +55,7 @@ def check_disasters(archive, context) -> Iterable[Finding]:
                           f"单位 {visit.unit}，不在范围内：请删除 trigger.disaster，时限按 24 小时计算。", record=visit.id)
 
 
+@check(codes=("attempt-trigger-mismatch",), group=by_case, reads=("cases",))
 def check_attempts_agree(archive, context) -> Iterable[Finding]:
     """All attempts on one order describe the same order, in the same unit."""
     for case in archive.cases:
@@ -64,6 +69,8 @@ def check_attempts_agree(archive, context) -> Iterable[Finding]:
                               "同一工单的每次回访必须填写相同的 trigger 和 unit，请核对。", record=visit.id)
 
 
+@check(codes=("callback-late", "callback-overdue"), group=by_case, reads=("policy", "cases", "calendar"),
+       articles=("第十四条", "第十五条", "第二十条", "第二十五条"), volatile=("callback-overdue",))
 def check_callback_deadlines(archive, context) -> Iterable[Finding]:
     if archive.policy is None:
         return
@@ -105,6 +112,8 @@ def check_callback_deadlines(archive, context) -> Iterable[Finding]:
                           record=last.id, article=deadline.article)
 
 
+@check(codes=("letter-late", "letter-overdue"), group=by_file, reads=("rules", "letters", "calendar"),
+       volatile=("letter-overdue",))
 def check_letter_deadlines(archive, context) -> Iterable[Finding]:
     if archive.rules is None:
         return
@@ -136,6 +145,8 @@ def provisional_counts(archive) -> dict[int, int]:
     return needed
 
 
+@check(codes=("calendar-year-missing",), group=in_calendar,
+       reads=("rules", "policy", "calendar", "provisional_counts", "cases", "letters"))
 def check_calendar_years(archive, context) -> Iterable[Finding]:
     """Name every year whose holidays are unknown but needed, and next year's from policy's date on."""
     if archive.rules is None:

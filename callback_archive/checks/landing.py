@@ -19,6 +19,8 @@ from typing import Iterable, Iterator
 
 from ..deadlines import Deadline
 from ..findings import Finding, finding
+from ..engine.groups import always, by_case, by_file
+from .declaration import check
 from ..policy import AuditSettings, audit_settings
 from ..history import Commit, History
 from ..model import Letter, Visit
@@ -64,6 +66,12 @@ def first_moment(record: Visit | Letter) -> tuple[str, datetime]:
     return "received_at", record.received_at
 
 
+@check(codes=("history-shallow", "seal-broken", "record-time-after-landing", "callback-landed-late",
+              "letter-landed-late", "archive-merge-due"),
+       group={"history-shallow": always, "seal-broken": always, "record-time-after-landing": by_file,
+              "callback-landed-late": by_case, "letter-landed-late": by_case, "archive-merge-due": by_case},
+       reads=("rules", "policy", "cases", "letters", "visits", "voided", "calendar"),
+       articles=("第十四条", "第十五条", "第十六条", "第二十条"), volatile=("archive-merge-due",))
 def check_landing(archive, context) -> Iterable[Finding]:
     history = context.history
     if history is None:

@@ -11,11 +11,14 @@ from datetime import datetime
 from typing import Iterable
 
 from ..findings import Finding, finding
+from ..engine.groups import by_file, by_id
+from .declaration import check
 from ..model import Letter, RecordFile, Visit
 from ..timeutil import parse_time
 
 _START_FIELD = {"visit": ("trigger.archived_at", "visited_at"), "letter": ("received_at",)}
 _FOLDER_WORD = {"visit": "visits", "letter": "letters"}
+_READS = ("files", "visits", "letters", "voided")  # what _placed reads
 _START_WORD = {"trigger.archived_at": "触发业务归档时间", "visited_at": "回访时间", "received_at": "收函日期"}
 
 
@@ -37,6 +40,7 @@ def _place(archive) -> list[tuple[RecordFile, str | None, str | None, Visit | Le
     return placed
 
 
+@check(codes=("id-file-mismatch",), group=by_file, reads=_READS)
 def check_ids_match_files(archive, context) -> Iterable[Finding]:
     for source, record_id, _, _ in _placed(archive):
         stem = source.path.rsplit("/", 1)[-1].removesuffix(".yaml")
@@ -50,6 +54,7 @@ def check_ids_match_files(archive, context) -> Iterable[Finding]:
             )
 
 
+@check(codes=("id-duplicate",), group=by_id, reads=_READS)
 def check_unique_ids(archive, context) -> Iterable[Finding]:
     first: dict[str, str] = {}
     for source, record_id, _, _ in _placed(archive):
@@ -67,6 +72,7 @@ def check_unique_ids(archive, context) -> Iterable[Finding]:
             first[record_id] = source.path
 
 
+@check(codes=("unit-unknown",), group=by_file, reads=(*_READS, "units"))
 def check_units_exist(archive, context) -> Iterable[Finding]:
     if not archive.units:
         return  # units.yaml itself is reported
@@ -105,6 +111,7 @@ def _start_field(source) -> tuple[str, str]:
     return "", ""
 
 
+@check(codes=("path-wrong-folder",), group=by_file, reads=_READS)
 def check_folders(archive, context) -> Iterable[Finding]:
     """records/<kind>/<unit>/<YYYY>/<MM>/<id>.yaml, the month being that of the start event."""
     for source, record_id, unit, record in _placed(archive):

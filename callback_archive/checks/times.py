@@ -5,9 +5,13 @@ from __future__ import annotations
 from typing import Iterable
 
 from ..findings import Finding, finding
+from ..engine.groups import by_file
+from .declaration import check
 from ..timeutil import format_time
 
 
+@check(codes=("visit-before-trigger", "time-in-future"), group=by_file, reads=("visits",),
+       volatile=("time-in-future",))
 def check_visit_times(archive, context) -> Iterable[Finding]:
     for visit in archive.visits:
         source = visit.source
@@ -36,6 +40,8 @@ def check_visit_times(archive, context) -> Iterable[Finding]:
                 )
 
 
+@check(codes=("letter-reply-before-receipt", "time-in-future"), group=by_file, reads=("letters",),
+       volatile=("time-in-future",))
 def check_letter_times(archive, context) -> Iterable[Finding]:
     for letter in archive.letters:
         source = letter.source

@@ -5,10 +5,13 @@ from __future__ import annotations
 from typing import Iterable
 
 from ..findings import Finding, finding
+from ..engine.groups import always
+from .declaration import check
 
 UNITS_FILE = "records/units.yaml"
 
 
+@check(codes=("units-invalid",), group=always, reads=("files", "paths"))
 def check_units(archive, context) -> Iterable[Finding]:
     source = next((f for f in archive.files if f.kind == "units"), None)
     if source is None:

@@ -32,23 +32,21 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-from .. import amendments
 from . import checkstate
 from ..amendments import changes_since, diff_arguments, parse_name_status
 from .loader import ORDERS_FOLDER, POLICY_FILE, Archive, Selection, classify, discover, load_archive
 from .cache import GitIndex, LoadStats, Shards, StartedGit, file_keys, git_output, start_git, version_key
-from ..checks import ALL_CHECKS, Context, assessment, coverage, deadlines, landing, placement, times, units
+from ..checks import ALL_CHECKS, VOLATILE_CODES, Context, coverage, placement
 from .checkstate import Listing, Results, Snapshot
 from ..deadlines import end_of_day
 from ..findings import Finding
 from ..history import History
+from .groups import Lookups, case_key
 from .keygraph import KeyGraph
 from ..policy import audit_settings
 from ..timeutil import BEIJING
 
 FORMAT = 1
-# Findings whose text is worked out from "now" (how late, how long left): their groups are recomputed every run.
-VOLATILE_CODES = frozenset({"callback-overdue", "letter-overdue", "archive-merge-due", "time-in-future"})
 # Files that every run loads whole (few and small); of these, a change to any but samples, submissions and
 # decisions changes what many groups mean, and is a full run.
 SMALL_KINDS = frozenset({"units", "calendar", "disasters", "large-customers", "key-customers", "plan", "round",
@@ -121,7 +119,7 @@ def provides(archive: Archive) -> dict[str, tuple[str, ...]]:
             own.append("r:" + visit.round)
         trigger = visit.trigger
         if trigger is not None:
-            own.append(_order_key(trigger.order))
+            own.append(case_key(trigger.order))
             own.append(case_month.get(trigger.order) or "m:" + visited[2:])
         else:
             own.append("m:" + visited[2:])
@@ -133,7 +131,7 @@ def provides(archive: Archive) -> dict[str, tuple[str, ...]]:
             own += [f"cal:{year}" for year in deadline.provisional_years]
     for order in archive.orders:
         own = keys[f"{order.path}#{order.order}"]
-        own.append(_order_key(order.order))
+        own.append(case_key(order.order))
         if order.order in case_month:
             own.append(case_month[order.order])
     for sample in archive.samples:
@@ -148,120 +146,12 @@ def provides(archive: Archive) -> dict[str, tuple[str, ...]]:
 # --- which group a finding belongs to -----------------------------------------------------
 
 
-@dataclass
-class _Lookups:
-    """Facts of the loaded archive that tell a finding's group."""
-
-    order_of: dict[str, str]  # visit file -> its work order
-    kind_of: dict[str, str]  # file -> kind
-    submission_month: dict[str, str]
-    decisions_month: dict[str, str]
-
-    @classmethod
-    def of(cls, archive: Archive) -> "_Lookups":
-        return cls(
-            {v.source.path: v.trigger.order for v in archive.visits if v.trigger is not None},
-            {f.path: f.kind for f in archive.files},
-            {s.source.path: _month(s.year, s.month) for s in archive.submissions},
-            {d.source.path: _month(d.year, d.month) for d in archive.decisions},
-        )
-
-
-def _by_file(f: Finding, _: _Lookups) -> str:
-    return f"f:{f.file}"
-
-
-def _by_case(f: Finding, look: _Lookups) -> str:
-    order = look.order_of.get(f.file)
-    return f"o:{order}" if order is not None else f"f:{f.file}"
-
-
-def _order_key(order: str) -> str:
-    """Work orders are one group whatever their letter case: ``gd…`` and ``GD…`` are the same order."""
-    return "o:" + order.upper()
-
-
-def _by_order(f: Finding, _: _Lookups) -> str:
-    return _order_key(f.record)
-
-
-def _by_id(f: Finding, _: _Lookups) -> str:
-    return f"i:{f.record}"
-
-
-def _always(f: Finding, _: _Lookups) -> str:
-    return ALWAYS
-
-
-def _large_customers(f: Finding, look: _Lookups) -> str:
-    if f.code == "large-customer-unregistered":
-        return f"f:{f.file}"
-    if f.code == "large-customer-unvisited":
-        return f"a:{f.record}"
-    return "pl"
-
-
-def _card_rounds(f: Finding, look: _Lookups) -> str:
-    if f.code in ("card-round-unknown", "card-visit-outside-round"):
-        return f"f:{f.file}"
-    if f.code == "card-rounds-too-few":
-        return ALWAYS
-    return f"r:{f.record}"
-
-
-def _submissions(f: Finding, look: _Lookups) -> str:
-    month = look.submission_month.get(f.file) or f.file.split("/")[2]  # records/submissions/<month>/<unit>.yaml
-    return f"u:{month}"
-
-
-def _decisions(f: Finding, look: _Lookups) -> str:
-    return f"d:{look.decisions_month[f.file]}"
-
-
-def _landing(f: Finding, look: _Lookups) -> str:
-    if f.code in ("history-shallow", "seal-broken"):
-        return ALWAYS
-    if f.code == "record-time-after-landing" or look.kind_of.get(f.file) != "visit":
-        return f"f:{f.file}"
-    return _by_case(f, look)
-
-
-GROUP_OF: dict[Callable, Callable[[Finding, _Lookups], str]] = {
-    units.check_units: _always,
-    placement.check_ids_match_files: _by_file,
-    placement.check_unique_ids: _by_id,
-    placement.check_units_exist: _by_file,
-    placement.check_folders: _by_file,
-    times.check_visit_times: _by_file,
-    times.check_letter_times: _by_file,
-    deadlines.check_disasters: _by_file,
-    deadlines.check_attempts_agree: _by_case,
-    deadlines.check_callback_deadlines: _by_case,
-    deadlines.check_letter_deadlines: _by_file,
-    deadlines.check_calendar_years: lambda f, look: "c",
-    coverage.check_orders: _by_order,
-    coverage.check_order_callbacks: _by_order,
-    coverage.check_visits_against_orders: _by_case,
-    coverage.check_responsibilities: _by_file,
-    coverage.check_key_customers: lambda f, look: f"a:{f.record}",
-    coverage.check_large_customers: _large_customers,
-    coverage.check_card_rounds: _card_rounds,
-    coverage.check_samples: lambda f, look: f"s:{f.file}",
-    assessment.check_submissions: _submissions,
-    assessment.check_decisions: _decisions,
-    landing.check_landing: _landing,
-    amendments.check_against_base: _always,
-}
-
-
 def grouped_findings(archive: Archive, context: Context) -> dict[str, list[Finding]]:
-    """Every finding of reading and of every check, by group."""
-    look = _Lookups.of(archive)
+    """Every finding of reading and of every check, by group (as each check declares)."""
+    look = Lookups.of(archive)
     groups: dict[str, list[Finding]] = defaultdict(list)
-    for f in archive.findings:
-        groups[f"f:{f.file}"].append(f)
     for check in ALL_CHECKS:
-        group_of = GROUP_OF[check]
+        group_of = check.grouping()
         for f in check(archive, context):
             groups[group_of(f, look)].append(f)
     return groups
