@@ -13,6 +13,9 @@ import pytest
 
 from callback_archive.cli import validate as validate_cli
 
+# The browser tests share one built site and one browser (tests/browser_fixtures.py).
+pytest_plugins = ["browser_fixtures"]
+
 TESTS = Path(__file__).resolve().parent
 REPO = TESTS.parent
 EXAMPLES = TESTS / "examples"
