@@ -69,7 +69,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     except ValueError as error:
         raise PluginError(str(error)) from None
     try:
-        pages, later = generated_files(root, as_of)
+        pages, later = generated_files(root, as_of, settings.get("cms"))
     except UsageError as error:
         raise PluginError(f"无法生成档案页面：{error}") from None
     except Exception as error:  # noqa: BLE001 - a defect: said in Chinese, as the command-line tools do

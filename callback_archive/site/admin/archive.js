@@ -1,0 +1,183 @@
+// 登记表单的档案规则（Decap CMS 之外的部分，见 design/clerk-form.md）：
+// - 保存前：去掉空白字段，检查表单字段表达不了的条件规则（archive.json，由 schemas/ 生成），自动编号；
+// - 保存时：把文件放进档案要求的位置 records/<类别>/<单位>/<年>/<月>/<编号>.yaml（Decap 的路径模板
+//   会把文件名变成小写，也不能按触发业务的归档月份分文件夹），编号已被占用时顺延；
+// - 不改写已合并的记录：表单只登记新记录，更正走更正程序（scripts/new_record.py amend）。
+(function () {
+  "use strict";
+  var CMS = window.CMS;
+  var AMEND = "已合并的记录不能在表单中修改或删除：更正请运行 scripts/new_record.py amend <编号> --set 字段=值 " +
+    "--by 姓名 --reason 原因（作废用 void），见网站“使用指南”的“更正和作废”。";
+  var rules = null; // admin/archive.json: by collection
+  var pending = {}; // lower-case id → {id, dir}: records being saved, by Decap's (lower-case) slug
+  var created = {}; // Decap's path → the real path, for records created in this browser session
+
+  function get(data, path) {
+    return path.split(".").reduce(function (value, key) {
+      return value === undefined || value === null ? undefined : value[key];
+    }, data);
+  }
+
+  function isImmutable(value) {
+    return value !== null && typeof value === "object" && typeof value.toJS === "function";
+  }
+
+  // Empty text, lists and objects are left out: the archive's files say only what was filled in.
+  function prune(value) {
+    if (isImmutable(value)) {
+      var kept = value.map(prune).filter(function (item) { return item !== undefined; });
+      return kept.size ? kept : undefined;
+    }
+    if (value === null || value === undefined) return undefined;
+    if (typeof value === "string" && value.trim() === "") return undefined;
+    return value;
+  }
+
+  function matches(data, when) {
+    return Object.keys(when).every(function (path) {
+      var value = get(data, path);
+      return when[path] === null ? value !== undefined : when[path].indexOf(value) >= 0;
+    });
+  }
+
+  function problems(data, spec) {
+    var found = [];
+    (spec.rules || []).forEach(function (rule) {
+      if (!matches(data, rule.when)) return;
+      var missing = rule.require.some(function (path) { return get(data, path) === undefined; });
+      var extra = rule.forbid.some(function (path) { return get(data, path) !== undefined; });
+      if (missing || extra) found.push(rule.message);
+    });
+    return found;
+  }
+
+  // 表单的编号：当天（回访日或收函日）的 5000–9799 号，按保存时刻（北京时间）每 18 秒一个号；命令行
+  // 的 new_record.py 从当天最大的号加一。两人同时保存同一天的号，后保存的顺延（见 persistEntry）。
+  function formNumber() {
+    var beijing = new Date(Date.now() + 8 * 3600 * 1000);
+    var seconds = beijing.getUTCHours() * 3600 + beijing.getUTCMinutes() * 60 + beijing.getUTCSeconds();
+    return 5000 + Math.floor(seconds / 18);
+  }
+
+  function pad(number) { return ("000" + number).slice(-4); }
+
+  function recordId(data, spec) {
+    var day = String(get(data, spec.day_field) || "").slice(0, 10).replace(/-/g, "");
+    if (!/^[0-9]{8}$/.test(day)) throw new Error("请先填写日期，编号按它生成。");
+    return spec.prefix + "-" + day + "-" + pad(formNumber());
+  }
+
+  function folderOf(data, spec) {
+    var start = spec.month_from.map(function (path) { return get(data, path); })
+      .filter(function (value) { return value !== undefined; })[0];
+    return spec.folder + "/" + data.unit + "/" + String(start).slice(0, 4) + "/" + String(start).slice(5, 7);
+  }
+
+  CMS.registerEventListener({
+    name: "preSave",
+    handler: function (event) {
+      var entry = event.entry;
+      var spec = rules[entry.get("collection")];
+      if (!spec) return undefined;
+      var data = prune(entry.get("data")) || entry.get("data").clear();
+      var plain = data.toJS();
+      var found = problems(plain, spec);
+      if (found.length) throw new Error(found.join("；"));
+      if (spec.prefix && entry.get("newRecord")) {
+        var id = recordId(plain, spec);
+        plain.id = id;
+        data = data.set("id", id);
+        pending[id.toLowerCase()] = {id: id, dir: folderOf(plain, spec)};
+      }
+      return data;
+    },
+  });
+
+  async function exists(inner, path) {
+    try {
+      var found = await inner.getEntry(path);
+      return Boolean(found && typeof found.data === "string" && found.data !== "");
+    } catch (error) {
+      return false; // not found (the hosts answer 404; decap-server an error)
+    }
+  }
+
+  // A record's real place; the number moves on while another file already has it.
+  async function place(inner, file) {
+    var name = file.path.split("/").pop().replace(/\.yaml$/, "");
+    var target = pending[name];
+    if (!target) return null;
+    var id = target.id;
+    var prefix = id.slice(0, 12);
+    var number = parseInt(id.slice(12), 10);
+    while (await exists(inner, target.dir + "/" + id + ".yaml")) {
+      number += 1;
+      if (number > 9999) throw new Error("当天的编号已用完：请用命令行登记（scripts/new_record.py）。");
+      id = prefix + pad(number);
+    }
+    var real = target.dir + "/" + id + ".yaml";
+    created[file.path] = real;
+    return Object.assign({}, file, {path: real, raw: file.raw.replace(/^id: .*$/m, "id: " + id)});
+  }
+
+  function archiveBackend(base) {
+    return function ArchiveBackend(config, options) {
+      var inner = CMS.getBackend(base).init(config, options);
+      var persist = inner.persistEntry.bind(inner);
+      var getEntry = inner.getEntry.bind(inner);
+      inner.getEntry = function (path) { return getEntry(created[path] || path); };
+      inner.persistEntry = async function (entry, opts) {
+        var files = [];
+        for (var i = 0; i < entry.dataFiles.length; i++) {
+          var file = entry.dataFiles[i];
+          if (created[file.path]) {
+            files.push(Object.assign({}, file, {path: created[file.path]}));
+          } else if (opts && opts.newEntry) {
+            var placed = await place(inner, file);
+            if (placed === null && await exists(inner, file.path)) throw new Error("这个文件已经存在。" + AMEND);
+            files.push(placed || file);
+          } else if (opts && opts.unpublished) {
+            files.push(file); // still in its own pull request: not landed yet
+          } else {
+            throw new Error(AMEND);
+          }
+        }
+        return persist(Object.assign({}, entry, {dataFiles: files}), opts);
+      };
+      ["deleteFiles", "deleteFile", "deleteUnpublishedEntry"].forEach(function (method) {
+        if (typeof inner[method] === "function" && method !== "deleteUnpublishedEntry") {
+          inner[method] = function () { return Promise.reject(new Error(AMEND)); };
+        }
+      });
+      return inner;
+    };
+  }
+
+  [["github", "github"], ["gitlab", "gitlab"], ["gitea", "gitea"], ["bitbucket", "bitbucket"], ["local", "proxy"]]
+    .forEach(function (pair) { CMS.registerBackend("archive-" + pair[0], archiveBackend(pair[1])); });
+
+  // 本机模式：/admin/?local（或 ?local=端口）连接本机的 decap-server（docs/clerk-form.md），只连 localhost。
+  function localOverride() {
+    var port = new URLSearchParams(window.location.search).get("local");
+    if (port === null) return {};
+    if (port !== "" && !/^[0-9]{2,5}$/.test(port)) return {};
+    return {backend: {name: "archive-local", proxy_url: "http://localhost:" + (port || "8081") + "/api/v1"},
+            publish_mode: "simple"};
+  }
+
+  function json(name) {
+    return fetch(name, {cache: "no-cache"}).then(function (response) {
+      if (!response.ok) throw new Error(name + "：" + response.status);
+      return response.json();
+    });
+  }
+
+  // config.yml is generated as JSON (which is YAML too): read here, whatever type the web server gives it.
+  Promise.all([json("config.yml"), json("archive.json")]).then(function (loaded) {
+    rules = loaded[1];
+    CMS.init({config: Object.assign(loaded[0], localOverride(), {load_config_file: false})});
+  }).catch(function (error) {
+    document.body.insertAdjacentHTML("afterbegin", "<p role=\"alert\">登记表单的配置没有加载：</p>");
+    document.querySelector("[role=alert]").textContent += String(error.message);
+  });
+})();
