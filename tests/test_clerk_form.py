@@ -1,0 +1,266 @@
+"""The clerks' form (/admin/, Decap CMS) in Debian's Chromium, in local mode: the built site and decap-server
+(npm, pinned; ``npm ci``) over a temporary copy of the archive. A clerk records a repair callback and a letter;
+the files land where the archive expects them and scripts/validate.py accepts them with no finding. A required
+field left empty is refused in Chinese. Hostile text saved through the form is text on the site and in the
+workbook. Without Chromium or Node the tests skip on a developer's machine and fail in CI.
+
+Screenshots go to the test's folder; with ``CALLBACK_GUIDE_SCREENSHOTS=1`` also to docs/assets/clerk-form/
+(the pictures of the guide's section for clerks).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from browser_fixtures import unavailable
+from conftest import AS_OF, REPO
+from site_fixture import build_site, build_site_archive
+
+DECAP_SERVER = REPO / "node_modules" / "decap-server" / "dist" / "index.js"
+GUIDE_PICTURES = REPO / "docs" / "assets" / "clerk-form"
+REPAIR_ORDER, HOSTILE_ORDER = "GD2026112500777", "GD2026112500778"  # work orders the clerk calls back about
+HOSTILE = '<script>alert(1)</script> =HYPERLINK("http://x","点我")'
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _serve(folder: Path) -> tuple[ThreadingHTTPServer, str]:
+    class Quiet(SimpleHTTPRequestHandler):
+        def log_message(self, *args) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(folder)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_port}/"
+
+
+@pytest.fixture(scope="module")
+def form_archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample archive, plus the repair work orders the clerk calls back about."""
+    root = build_site_archive(tmp_path_factory.mktemp("form-archive"))
+    with open(root / "records/orders/2026-11.csv", "a", encoding="utf-8") as orders:
+        for order in (REPAIR_ORDER, HOSTILE_ORDER):
+            orders.write(f"{order},repair,tanggu,0212345678,residential,2026-11-25 08:00:00,\n")
+    return root
+
+
+@pytest.fixture(scope="module")
+def form_site(form_archive: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    server, url = _serve(build_site(form_archive, tmp_path_factory.mktemp("form-site")))
+    yield url
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="module")
+def local_backend(form_archive: Path) -> Iterator[int]:
+    """decap-server writing into the archive copy (its file-system mode, as on a clerk's laptop)."""
+    node = shutil.which("node")
+    if node is None or not DECAP_SERVER.is_file():
+        unavailable("没有 Node.js 或 node_modules/decap-server（在仓库目录运行 npm ci）")
+    port = _free_port()
+    env = {**os.environ, "PORT": str(port), "GIT_REPO_DIRECTORY": str(form_archive), "MODE": "fs",
+           "BIND_HOST": "localhost", "LOG_LEVEL": "error"}
+    process = subprocess.Popen([node, str(DECAP_SERVER)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 20
+    while True:
+        try:
+            socket.create_connection(("localhost", port), timeout=1).close()
+            break
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                pytest.fail("decap-server 没有启动：" + process.stderr.read().decode("utf-8", "replace")[-500:])
+            time.sleep(0.2)
+    yield port
+    process.terminate()
+    process.wait(timeout=10)
+
+
+@pytest.fixture
+def form(browser, form_site: str, local_backend: int):
+    """/admin/ in local mode, logged in: nothing is loaded except from the site and the local backend."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN",
+                                  timezone_id="Asia/Shanghai", accept_downloads=True)
+    tab = context.new_page()
+    tab.set_default_timeout(15000)
+    tab.requests, tab.dialogs = [], []
+    tab.on("request", lambda request: tab.requests.append(request.url))
+    tab.on("dialog", lambda dialog: (tab.dialogs.append(dialog.message), dialog.dismiss()))
+    tab.goto(f"{form_site}admin/?local={local_backend}")
+    tab.get_by_role("button", name="登录").click()
+    tab.get_by_text("集合", exact=True).wait_for()
+    yield tab
+    context.close()
+    allowed = (form_site, f"http://localhost:{local_backend}/", "data:", "blob:")
+    assert [url for url in tab.requests if not url.startswith(allowed)] == [], "登记表单从其他主机加载了内容"
+    assert tab.dialogs == [], "页面弹出了对话框：有脚本被执行"
+
+
+def _picture(page, tmp: Path, name: str) -> None:
+    page.screenshot(path=str(tmp / name), full_page=False)
+    if os.environ.get("CALLBACK_GUIDE_SCREENSHOTS"):
+        GUIDE_PICTURES.mkdir(parents=True, exist_ok=True)
+        shutil.copy(tmp / name, GUIDE_PICTURES / name)
+
+
+def _new(page, collection: str) -> None:
+    """The clerk clicks the collection on the left, then its “＋” button: the same as opening its new-entry page."""
+    page.goto(page.url.split("#")[0] + f"#/collections/{collection}/new")
+    page.get_by_text("中编写", exact=False).first.wait_for()
+
+
+def _choose(page, label: str, option: str) -> None:
+    page.get_by_label(label, exact=True).click()
+    page.get_by_text(option, exact=True).click()
+
+
+def _publish(page) -> None:
+    page.get_by_role("button", name="发布").click()
+    page.get_by_role("menuitem", name="立即发布").click()
+
+
+def _fill_repair(page, opinion: str | None = None, order: str = REPAIR_ORDER) -> None:
+    _choose(page, "责任单位（第九条）", "塘沽供电分公司（tanggu）")
+    page.get_by_label("户号", exact=True).fill("0212345678")
+    page.get_by_label("客户名称", exact=True).fill("张三")
+    page.get_by_label("联系电话 (可选)", exact=True).fill("13800001234")
+    _choose(page, "用电类型", "居民客户（residential）")
+    page.get_by_label("工单号", exact=True).fill(order)
+    page.get_by_label("归档时间", exact=True).fill("2026-11-25T08:00")
+    _choose(page, "回访方式（第六条）", "电话（phone）")
+    page.get_by_label("回访时间", exact=True).fill("2026-11-25T10:00")
+    page.get_by_label("回访人", exact=True).fill("李敏")
+    _choose(page, "回访内容（第七条）", "供电抢修（repair）")
+    page.get_by_label("是否联系上", exact=True).click()
+    if opinion is None:
+        _choose(page, "满意度 (可选)", "满意（satisfied）")
+    else:
+        _choose(page, "满意度 (可选)", "不满意（dissatisfied）")
+        page.get_by_label("客户意见（第二十一条） (可选)", exact=True).fill(opinion)
+        page.get_by_label("整改措施（第二十三条） (可选)", exact=True).fill(opinion)
+
+
+def _saved(root: Path, folder: str, before: set[Path]) -> Path:
+    """The one file the form added under ``folder`` (waits for the save to reach the disk)."""
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        added = set((root / folder).rglob("*.yaml")) - before
+        if added:
+            assert len(added) == 1, added
+            return added.pop()
+        time.sleep(0.2)
+    pytest.fail(f"表单没有在 {folder} 下保存文件")
+
+
+def _findings(root: Path, path: Path) -> list[dict]:
+    result = subprocess.run([sys.executable, str(REPO / "scripts/validate.py"), "--root", str(root), "--as-of", AS_OF,
+                             "--format", "json", str(path.relative_to(root))],
+                            cwd=root, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return json.loads(result.stdout)["findings"]
+
+
+def test_a_clerk_records_a_repair_callback_and_a_letter(form, form_archive: Path, tmp_path: Path) -> None:
+    _picture(form, tmp_path, "1-collections.png")
+    before = set((form_archive / "records/visits").rglob("*.yaml"))
+    _new(form, "visit-repair")
+    _fill_repair(form)
+    _picture(form, tmp_path, "2-repair-form.png")
+    _publish(form)
+    visit = _saved(form_archive, "records/visits", before)
+    assert visit.parent.relative_to(form_archive).as_posix() == "records/visits/tanggu/2026/11"
+    assert visit.stem.startswith("HF-20261125-") and 5000 <= int(visit.stem[-4:]) <= 9799
+    text = visit.read_text(encoding="utf-8")
+    assert text.startswith(f"id: {visit.stem}\ncategory: repair\nunit: tanggu\n")
+    for line in ('account: "0212345678"', 'phone: "13800001234"', "archived_at: 2026-11-25T08:00:00+08:00",
+                 "visited_at: 2026-11-25T10:00:00+08:00", "reached: true", "satisfaction: satisfied"):
+        assert line in text
+    assert _findings(form_archive, visit) == []
+    form.get_by_text("已发布").first.wait_for()
+    _picture(form, tmp_path, "3-saved.png")
+
+    before = set((form_archive / "records/letters").rglob("*.yaml"))
+    _new(form, "letter")
+    _choose(form, "责任单位（第九条）", "营销部（marketing）")
+    _choose(form, "来函类型（第十六条）", "投诉（complaint）")
+    form.get_by_label("收函日期", exact=True).fill("2026-11-25")
+    form.get_by_label("是否要求复函", exact=True).click()
+    form.get_by_label("来函人姓名或单位", exact=True).fill("赵六")
+    _choose(form, "来函人类别", "人大代表（npc-deputy）")
+    form.get_by_label("来函事由", exact=True).fill("抢修到场慢")
+    _publish(form)
+    letter = _saved(form_archive, "records/letters", before)
+    assert letter.parent.relative_to(form_archive).as_posix() == "records/letters/marketing/2026/11"
+    assert letter.stem.startswith("FH-20261125-")
+    text = letter.read_text(encoding="utf-8")
+    assert text.startswith(f"id: {letter.stem}\nunit: marketing\nkind: complaint\nreceived_at: 2026-11-25\n")
+    assert _findings(form_archive, letter) == []
+
+
+def test_a_required_field_left_empty_is_refused_in_chinese(form, form_archive: Path, tmp_path: Path) -> None:
+    before = set((form_archive / "records").rglob("*.yaml"))
+    _new(form, "visit-repair")
+    _choose(form, "责任单位（第九条）", "塘沽供电分公司（tanggu）")
+    _publish(form)
+    form.get_by_text("你漏掉了一个必填项，请在保存之前将它填写好").wait_for()
+    assert form.get_by_text("“户号”是必填项").is_visible()
+    _picture(form, tmp_path, "4-required.png")
+    assert set((form_archive / "records").rglob("*.yaml")) == before
+
+
+def test_a_rule_the_fields_cannot_express_is_checked_before_saving(form, form_archive: Path) -> None:
+    before = set((form_archive / "records").rglob("*.yaml"))
+    _new(form, "visit-repair")
+    _fill_repair(form)
+    _choose(form, "满意度 (可选)", "不满意（dissatisfied）")
+    _publish(form)
+    form.get_by_text("客户不满意时必须填写整改措施", exact=False).first.wait_for()
+    assert set((form_archive / "records").rglob("*.yaml")) == before
+
+
+def test_hostile_text_saved_by_the_form_is_text_on_the_site_and_in_the_workbook(
+        form, browser, form_archive: Path, tmp_path: Path) -> None:
+    before = set((form_archive / "records/visits").rglob("*.yaml"))
+    _new(form, "visit-repair")
+    _fill_repair(form, opinion=HOSTILE, order=HOSTILE_ORDER)
+    _publish(form)
+    visit = _saved(form_archive, "records/visits", before)
+    assert [f["code"] for f in _findings(form_archive, visit)] == []
+    site = build_site(form_archive, tmp_path / "site")
+    page_file = site / "archive" / "2026-11" / "tanggu" / "index.html"
+    assert page_file.is_file()
+    server, url = _serve(site)
+    try:
+        page = browser.new_page()
+        dialogs: list[str] = []
+        page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+        page.goto(f"{url}archive/2026-11/tanggu/#{visit.stem}")
+        block = page.locator(f"[id='{visit.stem}']")
+        assert HOSTILE in block.inner_text()
+        assert block.locator("script").count() == 0 and dialogs == []
+        page.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+    cells = [cell for book in site.rglob("*2026-11*.xlsx") for sheet in load_workbook(book)
+             for row in sheet.iter_rows() for cell in row if isinstance(cell.value, str) and "HYPERLINK" in cell.value]
+    assert cells and all(cell.data_type == "s" and cell.value.endswith(HOSTILE) for cell in cells)
