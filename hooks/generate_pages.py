@@ -38,6 +38,7 @@ if str(REPO_ROOT) not in sys.path:
 
 from callback_archive.cli.guard import UsageError, report_defect  # noqa: E402
 from callback_archive.site.records import RAW_CLOSE, RAW_OPEN  # noqa: E402
+from callback_archive.site.admin import admin_files  # noqa: E402
 from callback_archive.site.generate import generated_files, site_as_of  # noqa: E402
 
 _REGION = re.compile(f"^{re.escape(RAW_OPEN)}\n(.*?)^{re.escape(RAW_CLOSE)}$", re.DOTALL | re.MULTILINE)
@@ -69,13 +70,14 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     except ValueError as error:
         raise PluginError(str(error)) from None
     try:
-        pages, later = generated_files(root, as_of, settings.get("cms"))
+        pages, later = generated_files(root, as_of)
     except UsageError as error:
         raise PluginError(f"无法生成档案页面：{error}") from None
     except Exception as error:  # noqa: BLE001 - a defect: said in Chinese, as the command-line tools do
         report_defect(error, "mkdocs build（档案页面生成）")
         raise PluginError("档案页面生成时出现程序内部错误，网站没有构建：请按上面的说明报告。") from None
-    for src_uri, content in pages.items():
+    # The clerks' form (/admin/): its configuration from the schemas, the Git host from extra.archive.cms.
+    for src_uri, content in {**pages, **admin_files(root, settings.get("cms"))}.items():
         files.append(File.generated(config, src_uri, content=content))
     _later.clear()
     for src_uri, future in later.items():

@@ -21,7 +21,6 @@ from callback_archive.guide import render_codes_page
 from callback_archive.safefile import WriteError, write_atomic
 from callback_archive.schema_docs import render_schema_markdown
 from callback_archive.site import site_files
-from callback_archive.site.admin import admin_files
 from callback_archive.timeutil import BEIJING, parse_time
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -93,19 +92,15 @@ def site_as_of(value: str | date | None = None) -> datetime:
         raise ValueError(f"{AS_OF_VARIABLE} 或 as_of 的值无效：{error}。") from None
 
 
-def generated_pages(root: Path, as_of: datetime | None = None, cms: dict | None = None) -> dict[str, str | bytes]:
+def generated_pages(root: Path, as_of: datetime | None = None) -> dict[str, str | bytes]:
     """Site-relative path → Markdown (or the bytes of a file) for everything generated from ``root``."""
-    pages, later = generated_files(root, as_of, cms)
+    pages, later = generated_files(root, as_of)
     return {**pages, **{path: future.result() for path, future in later.items()}}
 
 
-def generated_files(root: Path, as_of: datetime | None = None,
-                    cms: dict | None = None) -> tuple[dict[str, str | bytes], dict[str, Future]]:
-    """``generated_pages`` in two parts: what is ready, and files (the workbooks) a worker process is still making.
-
-    ``cms``: the Git host the /admin/ form saves to (mkdocs.yml ``extra.archive.cms``; none: local mode)."""
-    pages: dict[str, str | bytes] = {"fields.md": render_fields_page(root), "codes.md": render_codes_page(),
-                                     **admin_files(root, cms)}
+def generated_files(root: Path, as_of: datetime | None = None) -> tuple[dict[str, str | bytes], dict[str, Future]]:
+    """``generated_pages`` in two parts: what is ready, and files (the workbooks) a worker process is still making."""
+    pages: dict[str, str | bytes] = {"fields.md": render_fields_page(root), "codes.md": render_codes_page()}
     ready, later = site_files(root, as_of or site_as_of())
     pages.update(ready)
     return pages, later
