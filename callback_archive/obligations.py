@@ -25,14 +25,14 @@ def _visited_accounts(archive, year: int, categories: tuple[str, ...] | None = N
 
 def uncalled_key_customers(archive, year: int) -> list[tuple[object, int]]:
     """Standing key customers called back fewer times in ``year`` than policy asks, with the count."""
-    needed = archive.policy.data["coverage"]["key_customers_per_year"]
+    needed = archive.policy.coverage.key_customers_per_year
     called = _visited_accounts(archive, year)
     return [(c, called[c.account]) for c in archive.key_customers if called[c.account] < needed]
 
 
 def unvisited_large_customers(archive, year: int) -> list:
     """Registered 35 kV+ customers without enough large-customer visits or symposiums in ``year``."""
-    needed = archive.policy.data["large_customers"]["visits_per_year"]
+    needed = archive.policy.large_customers.visits_per_year
     visited = _visited_accounts(archive, year, ("large-customer",))
     return [c for c in archive.large_customers if visited[c.account] < needed]
 

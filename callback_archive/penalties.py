@@ -142,14 +142,10 @@ def _known(archive: Archive, record: Visit | Letter, done_at: datetime, moment: 
     """
     if done_at > moment:
         return False
-    if archive.history is None or archive.history.shallow or _settings(archive).exempt(done_at):
+    if archive.history is None or archive.history.shallow or audit_settings(archive).exempt(done_at):
         return True
     landing = landing_of(archive, record)
     return landing.time <= moment if landing is not None else moment >= as_of
-
-
-def _settings(archive: Archive):
-    return archive.remember(("audit_settings",), lambda: audit_settings(archive))
 
 
 def _landing_words(commit: Commit) -> str:
@@ -207,7 +203,7 @@ def _callback_raw(archive: Archive, case: CallbackCase, as_of: datetime, at: dat
 
 def _closed_unreachable(archive: Archive, failed: list[Visit], deadline: Deadline) -> bool:
     rule = archive.policy.unreachable
-    return (len(failed) >= rule["min_attempts"] and len({v.visited_at.date() for v in failed}) >= rule["min_days"]
+    return (len(failed) >= rule.min_attempts and len({v.visited_at.date() for v in failed}) >= rule.min_days
             and failed[0].visited_at <= deadline.due)
 
 
@@ -282,7 +278,7 @@ def late_arrivals(archive: Archive, as_of: datetime) -> list[LateArrival]:
     if archive.rules is None:
         return []
     cases = {(c.month, c.unit, c.id) for c in penalty_cases(archive, as_of)}
-    per_month = archive.policy.data["penalties"]["counting"] == "per-month"
+    per_month = archive.policy.penalties.per_month
     found = []
 
     def add(month: Month, unit: str, subject: str, record: Visit | Letter, done_at: datetime, kinds: tuple[str, ...]) -> None:
@@ -294,7 +290,7 @@ def late_arrivals(archive: Archive, as_of: datetime) -> list[LateArrival]:
         if case is None:
             return
         # It arrived when it landed on main; a migrated record (before audit.history_since) by its own time.
-        migrated = _settings(archive).exempt(done_at)
+        migrated = audit_settings(archive).exempt(done_at)
         landing = None if migrated else landing_of(archive, record)
         arrived = landing.time if landing is not None else (as_of if archive.history is not None and not migrated else done_at)
         found.append(LateArrival(_month_of(max(arrived, done_at)), month, case, record.id, record.source.path,
@@ -341,11 +337,11 @@ def penalty_cases(archive: Archive, as_of: datetime) -> list[PenaltyCase]:
 def _penalty_cases(archive: Archive, as_of: datetime) -> list[PenaltyCase]:
     if archive.policy is None or archive.rules is None:
         return []
-    policy = archive.policy.data["penalties"]
-    per_month = policy["counting"] == "per-month"
+    policy = archive.policy.penalties
+    per_month = policy.per_month
     cases: dict[str, PenaltyCase] = {}
     for raw in _raw_cases(archive, as_of):
-        rule = policy[raw.kind]
+        rule = policy.rule(raw.kind)
         number = {v: k for k, v in KINDS.items()}[raw.kind]
         # The id says what the case is about, so that it survives a change of article while the month is open
         # (per-month counting groups a unit's cases of one article: its id is the article's number and the unit).
@@ -356,13 +352,13 @@ def _penalty_cases(archive: Archive, as_of: datetime) -> list[PenaltyCase]:
             case = cases[month_key] = PenaltyCase(
                 id=key,
                 month=raw.month,
-                article=rule["article"],
+                article=rule.article,
                 unit=raw.unit,
-                title=rule["description"],
+                title=rule.description,
                 causes=[],
-                unit_amount=rule["unit"],
-                head_range=tuple(rule["head"]) if "head" in rule else None,
-                person_amount=rule.get("person"),
+                unit_amount=rule.unit,
+                head_range=rule.head,
+                person_amount=rule.person,
             )
         case.causes.append(raw.cause)
         case.provisional = case.provisional or raw.provisional

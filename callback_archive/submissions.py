@@ -65,7 +65,7 @@ def submission_state(archive: Archive, unit: str, year: int, month: int, as_of: 
 def months_due(archive: Archive, as_of: datetime) -> list[tuple[int, int]]:
     """Months whose statistics were due by ``as_of``: from policy's ``since`` on, and only months
     the archive has figures for (before the archive began there is nothing to submit)."""
-    since = tuple(int(x) for x in archive.policy.data["penalties"]["report_late"]["since"].split("-"))
+    since = archive.policy.penalties.report_since
     months = unit_tallies(archive, as_of) if archive.figure_months is None else archive.figure_months
     return [m for m in sorted(months) if m >= since and archive.rules.monthly_report_due(*m) < as_of]
 

@@ -82,13 +82,12 @@ def test_penalty_cases_per_case_with_amounts_and_causes(archive):
     assert cases[0].head_text == "200–500（视情节，待定）"
 
 
-def test_penalties_per_month_setting(archive):
+def test_penalties_per_month_setting(archive, policy_with):
     three_callbacks(archive)
     add_visit(archive, "HF-20261112-0003", order="GD2026111000004", archived="2026-11-10T10:00:00+08:00",
               visited="2026-11-12 11:00")
     submit_everyone(archive)
-    policy = archive / "policy.yaml"
-    policy.write_text(policy.read_text(encoding="utf-8").replace("counting: per-case", "counting: per-month"), encoding="utf-8")
+    policy_with({"penalties.counting": "per-month"})
     cases = [c for c in penalty_cases(load_archive(archive), t(AS_OF)) if c.month == (2026, 11)]
     assert [(c.id, len(c.causes), c.unit_amount) for c in cases] == [("26-tanggu", 2, 1000), ("26-xinbei", 1, 1000)]
 

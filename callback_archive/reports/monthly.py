@@ -136,7 +136,7 @@ def month_summary(archive: Archive, month: Month, as_of: datetime) -> dict:
         "report_due": format_time(due),
         "closed": as_of > due,
         "statistics_rule": STATISTICS_RULE,
-        "penalty_counting": archive.policy.data["penalties"]["counting"],
+        "penalty_counting": archive.policy.penalties.counting,
         "category_names": CATEGORY_NAMES,
         "units": units,
         "company": {**tally_data(whole), "penalties": _penalty_totals(cases)},
