@@ -12,6 +12,7 @@ from collections import Counter, defaultdict
 from datetime import date
 from typing import Iterable
 
+from ..archive import ArchiveAt
 from ..deadlines import end_of_day
 from ..obligations import (
     completed_years,
@@ -160,7 +161,7 @@ def check_key_customers(archive, context) -> Iterable[Finding]:
     if archive.policy is None:
         return
     needed = archive.policy.coverage.key_customers_per_year
-    for year in completed_years(archive, context.as_of):
+    for year in completed_years(ArchiveAt(archive, context.as_of)):
         for customer, count in uncalled_key_customers(archive, year):
             yield finding("key-customer-uncalled", KEY_FILE, customer.line,
                           f"重点客户 {customer.name}（户号 {customer.account}，{labels('visit.customer.groups', customer.groups)}）{year} 年"
@@ -183,7 +184,7 @@ def check_large_customers(archive, context) -> Iterable[Finding]:
                           f"户号 {visit.customer.account} 不在大电力客户名册 {LARGE_FILE} 中：请核对户号，或先在名册中登记该客户。",
                           record=visit.id)
     yield from _check_plans(archive, context, register)
-    for year in completed_years(archive, context.as_of):
+    for year in completed_years(ArchiveAt(archive, context.as_of)):
         for customer in unvisited_large_customers(archive, year):
             yield finding("large-customer-unvisited", LARGE_FILE, customer.line,
                               f"大电力客户 {customer.name}（户号 {customer.account}，{customer.voltage_kv:g} 千伏）{year} 年没有走访或座谈记录："
@@ -226,7 +227,7 @@ def _check_plans(archive, context, register) -> Iterable[Finding]:
             names = "、".join(f"{c.name}（{c.account}）" for c in missing)
             yield finding("plan-incomplete", source.path, source.line_of("entries"),
                           f"{year} 年计划没有覆盖名册中的 {len(missing)} 户：{names}。计划应覆盖每一户大电力客户（第五、十七条）。")
-        progress = plan_progress(archive, plan, context.as_of)
+        progress = plan_progress(ArchiveAt(archive, context.as_of), plan)
         for entry in plan.entries:
             if progress[entry.account] == "overdue" and plan.year == today.year:
                 customer = register.get(entry.account)
@@ -262,7 +263,7 @@ def check_card_rounds(archive, context) -> Iterable[Finding]:
     for card_round in archive.rounds.values():
         yield from _check_round(card_round, rule, returned_visits[card_round.id])
     by_year = Counter(r.year for r in archive.rounds.values())
-    for year in sorted(set(by_year) | set(completed_years(archive, context.as_of))):
+    for year in sorted(set(by_year) | set(completed_years(ArchiveAt(archive, context.as_of)))):
         if context.as_of > end_of_day(date(year, 12, 31)) and by_year[year] < rule.per_year:
             yield finding("card-rounds-too-few", "records/rounds/", None,
                           f"{year} 年只组织了 {by_year[year]} 次连心卡发放回收，少于每年 {rule.per_year} 次（第十七条）。")

@@ -150,7 +150,7 @@ def large_customers_page(site: SiteData) -> str:
     states = {"done": "已完成", "planned": "计划中", "overdue": "**逾期**"}
     for year in sorted(archive.plans, reverse=True):
         plan = archive.plans[year]
-        progress = plan_progress(archive, plan, site.as_of)
+        progress = plan_progress(site.at, plan)
         done = sum(state == "done" for state in progress.values())
         lines += ["", f"## {year} 年走访座谈计划", "",
                   f"{plan.made_at} 由 {escape_text(plan.made_by)} 制定，共 {len(plan.entries)} 户，已完成 {done} 户。", "",
@@ -257,7 +257,7 @@ def penalties_pages(site: SiteData) -> dict[str, str]:
 
 def audit_site_pages(site: SiteData) -> dict[str, str]:
     """审计: the audit views from Git (``audit.audit_pages``) and the validation results."""
-    pages = audit_pages(site.archive, site.git, site.as_of)
+    pages = audit_pages(site.at)
     for path in pages:
         if path != "audit/index.md":
             pages[path] = front_matter(search=False, wide=True) + site.link_records(pages[path], path)
