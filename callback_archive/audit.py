@@ -16,6 +16,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from .amendments import changed_fields
+from .archive import ArchiveAt
 from .engine.loader import Archive
 from .checks.landing import first_moment, timely_records
 from .policy import audit_settings
@@ -70,10 +71,10 @@ class AuditEvents:
         return {name: [i for i in items if i["month"] == month] for name, items in self.items.items()}
 
 
-def audit_events(archive: Archive, history: History, as_of: datetime | None = None) -> AuditEvents:
-    """Collect the events once; views pick their month. Nothing after ``as_of`` has happened yet."""
-    as_of = as_of or datetime.now(BEIJING)
-    history = history.until(as_of)
+def audit_events(at: ArchiveAt) -> AuditEvents:
+    """Collect the events once (the archive needs its full Git history); views pick their month.
+    Nothing after ``at.as_of`` has happened yet."""
+    archive, as_of, history = at.records, at.as_of, at.history
     settings = audit_settings(archive)
     events = AuditEvents(history, as_of, settings.backfill_days, settings.history_since)
     add = events.items
@@ -329,14 +330,13 @@ def render_record_markdown(view: dict[str, Any]) -> str:
     return "\n".join(parts) + "\n"
 
 
-def audit_pages(archive: Archive, history: History | None, as_of: datetime | None = None,
-                rules_page: str = "../rules.md") -> dict[str, str]:
+def audit_pages(at: ArchiveAt, rules_page: str = "../rules.md") -> dict[str, str]:
     """The site's audit pages by site-relative path: ``audit/index.md`` and ``audit/<YYYY-MM>.md``;
     every article they cite links to ``rules_page`` (relative to the audit folder)."""
-    if history is None or history.shallow:
-        why = "Git 历史不完整（浅克隆，请 git fetch --unshallow）" if history else "未找到 Git 历史（档案目录不是 Git 仓库）"
+    if at.history is None:
+        why = "Git 历史不完整（浅克隆，请 git fetch --unshallow）" if at.git else "未找到 Git 历史（档案目录不是 Git 仓库）"
         return {"audit/index.md": f"# 档案审计\n\n无法生成审计报告：{why}。\n"}
-    events = audit_events(archive, history, as_of)
+    events = audit_events(at)
     pages = {"audit/index.md": link_articles(render_index_markdown(index_view(events)), rules_page)}
     for month in events.months():
         pages[f"audit/{month}.md"] = link_articles(render_month_markdown(month_view(events, month)), rules_page)

@@ -59,7 +59,7 @@ class CallbackCase:
     def is_closed_unreachable(self, policy: Policy) -> bool:
         rule = policy.unreachable
         failed = self.failed
-        if not failed or len(failed) < rule["min_attempts"] or len({v.visited_at.date() for v in failed}) < rule["min_days"]:
+        if not failed or len(failed) < rule.min_attempts or len({v.visited_at.date() for v in failed}) < rule.min_days:
             return False
         return self.deadline is None or failed[0].visited_at <= self.deadline.due
 
@@ -132,7 +132,7 @@ def archive_landed_late(archive, record: Visit | Letter, done_at: datetime, dead
     """
     if done_at > deadline.due or archive.history is None:
         return None
-    if archive.remember(("audit_settings",), lambda: audit_settings(archive)).exempt(done_at):
+    if audit_settings(archive).exempt(done_at):
         return None
     landing = landing_of(archive, record)
     return landing if landing is not None and landing.time > deadline.due else None

@@ -113,25 +113,26 @@ class DeadlineRules:
         Callbacks that 第五条 requires but no article times (phone complaints, reception-day and
         hotline matters) are due with the month's statistics (第二十条), so that they are counted.
         """
-        business = self.policy.deadline("business")
-        if trigger.kind in business["trigger_kinds"]:
-            return self.working_day_deadline(trigger.archived_at, business["working_days"], business["article"], "装表接电归档")
-        repair = self.policy.deadline("repair")
-        if trigger.kind in repair["trigger_kinds"]:
+        deadlines = self.policy.deadlines
+        business = deadlines.business
+        if trigger.kind in business.trigger_kinds:
+            return self.working_day_deadline(trigger.archived_at, business.working_days, business.article, "装表接电归档")
+        repair = deadlines.repair
+        if trigger.kind in repair.trigger_kinds:
             disaster = self.applicable_disaster(trigger, unit)
-            hours = repair["disaster_hours"] if disaster else repair["hours"]
+            hours = repair.disaster_hours if disaster else repair.hours
             reason = f"，自然灾害 {disaster.id} 延长" if disaster else ""
             return Deadline(
                 due=trigger.archived_at + timedelta(hours=hours),
-                article=repair["article"],
+                article=repair.article,
                 rule=f"抢修归档后 {hours} 小时内{reason}",
             )
-        coverage = self.policy.data["coverage"]
-        if trigger.kind in coverage["order_kinds"] or set(groups) & set(coverage["order_groups"]):
+        coverage = self.policy.coverage
+        if trigger.kind in coverage.order_kinds or set(groups) & set(coverage.order_groups):
             archived = trigger.archived_at
             return Deadline(
                 due=self.monthly_report_due(archived.year, archived.month),
-                article=self.policy.deadline("monthly_report")["article"],
+                article=deadlines.monthly_report.article,
                 rule="细则未规定该类回访时限，最迟在归档当月统计上报前完成",
                 times_callback=False,
             )
@@ -140,18 +141,17 @@ class DeadlineRules:
     def for_letter(self, letter: Letter) -> Deadline | None:
         if not letter.reply_required:
             return None
-        rule = self.policy.deadline("letter")
-        days = rule["working_days"][letter.kind]
+        rule = self.policy.deadlines.letter
+        days = rule.working_days[letter.kind]
         word = "投诉" if letter.kind == "complaint" else "举报"
-        return self.working_day_deadline(letter.received_at, days, rule["article"], f"收到{word}函件")
+        return self.working_day_deadline(letter.received_at, days, rule.article, f"收到{word}函件")
 
     def monthly_report_due(self, year: int, month: int) -> datetime:
         """16:00 on the 5th of the following month, Beijing time; holidays never move it (第二十条)."""
         due = self._report_due.get((year, month))
         if due is None:
-            rule = self.policy.deadline("monthly_report")
+            rule = self.policy.deadlines.monthly_report
             following = (year + 1, 1) if month == 12 else (year, month + 1)
-            at = self.policy.monthly_report_time
-            due = self._report_due[(year, month)] = datetime(*following, rule["day_of_month"], at.hour, at.minute,
-                                                              tzinfo=BEIJING)
+            due = self._report_due[(year, month)] = datetime(*following, rule.day_of_month, rule.time.hour,
+                                                              rule.time.minute, tzinfo=BEIJING)
         return due

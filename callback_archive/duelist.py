@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from datetime import datetime
 
-from .engine.loader import Archive
+from .archive import ArchiveAt
 from .cases import STATE_LABELS, letter_state
 from .deadlines import Deadline, end_of_day
 
@@ -32,8 +31,9 @@ class DueItem:
         return data
 
 
-def due_items(archive: Archive, as_of: datetime, within_workdays: int, unit: str | None = None) -> list[DueItem]:
+def due_items(at: ArchiveAt, within_workdays: int, unit: str | None = None) -> list[DueItem]:
     """Open items that are overdue, or due before the end of the ``within_workdays``-th working day from today."""
+    archive, as_of = at.records, at.as_of
     if archive.rules is None:
         return []
     today = as_of.date()

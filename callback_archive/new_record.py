@@ -23,6 +23,7 @@ import yaml
 from .engine.loader import MAX_FILE_BYTES
 from .model import TIME_FIELDS
 from .schemas import load_schema
+from .schemawalk import Field as SchemaField
 from .timeutil import BEIJING, format_time, parse_time
 from .yamlread import YamlSyntaxError, parse_yaml
 
@@ -142,66 +143,35 @@ class Problem:
 # --------------------------------------------------------------------------- schema → fields
 
 
-def _resolve(schema: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
-    ref = node.get("$ref")
-    if not ref:
-        return node
-    target = schema
-    for part in ref.removeprefix("#/").split("/"):
-        target = target[part]
-    return {**target, **{k: v for k, v in node.items() if k != "$ref"}}
-
-
 def subschema(kind: str, path: str) -> dict[str, Any]:
     """The schema of a dotted path (list items are looked through), or ``{}``."""
-    root = load_schema(kind).schema
-    node: dict[str, Any] = root
-    for part in path.split("."):
-        node = _resolve(root, node)
-        if node.get("type") == "array" and isinstance(node.get("items"), dict):
-            node = _resolve(root, node["items"])
-        node = node.get("properties", {}).get(part)
-        if node is None:
-            return {}
-    return _resolve(root, node)
-
-
-def _leaves(schema: dict[str, Any], node: dict[str, Any], prefix: str) -> list[tuple[str, dict[str, Any]]]:
-    found = []
-    for name, sub in node.get("properties", {}).items():
-        path = f"{prefix}.{name}" if prefix else name
-        sub = _resolve(schema, sub)
-        if sub.get("type") == "object":
-            found += _leaves(schema, sub, path)
-        else:
-            found.append((path, sub))
-    return found
+    field = load_schema(kind).walk.at(path)
+    return field.schema if field is not None else {}
 
 
 def record_fields(kind: str, *, all_fields: bool = False) -> list[Field]:
     """Every field a new record may have, in prompt order; ``all_fields`` adds ``void`` and the rest."""
-    schema = load_schema(kind).schema
     leaves = {
-        path: sub for path, sub in _leaves(schema, schema, "")
-        if all_fields and path != "id" or path.split(".")[0] not in _NOT_ASKED
+        f.path: f for f in load_schema(kind).walk.fields
+        if not f.repeated and "object" not in f.types
+        and (all_fields and f.path != "id" or f.path.split(".")[0] not in _NOT_ASKED)
     }
     order = [p for p in _ORDER.get(kind, ()) if p in leaves] + [p for p in leaves if p not in _ORDER.get(kind, ())]
     flags = _FLAGS.get(kind, {})
     fields = []
     for path in order:
-        sub = leaves[path]
-        items = _resolve(schema, sub.get("items", {})) if sub.get("type") == "array" else sub
+        leaf = leaves[path]
         fields.append(
             Field(
                 path=path,
                 flag=flags.get(path, "--" + path.replace(".", "-").replace("_", "-")),
-                title=sub.get("title", ""),
-                description=sub.get("description", ""),
-                type=sub.get("type", "string"),
-                schema=sub,
-                enum=tuple(items.get("enum", ())),
-                enum_names=tuple(items.get("enumDescriptions", ())),
-                quoted=sub.get("type") == "string" and bool(re.search(sub.get("pattern", "^$"), "0123456789")),
+                title=leaf.title,
+                description=leaf.description,
+                type=leaf.type,
+                schema=leaf.schema,
+                enum=tuple(v for v, _ in leaf.choices),
+                enum_names=tuple(name for _, name in leaf.choices if name is not None),
+                quoted=leaf.type == "string" and bool(re.search(leaf.pattern or "^$", "0123456789")),
             )
         )
     return fields
@@ -229,16 +199,13 @@ def build_record(kind: str, answers: Answers, record_id: str | None = None) -> d
         for part in parents:
             node = node.setdefault(part, {})
         node[leaf] = value
-    return _schema_ordered(load_schema(kind).schema, load_schema(kind).schema, data)
+    return _schema_ordered(load_schema(kind).walk.root, data)
 
 
-def _schema_ordered(schema: dict[str, Any], node: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
-    properties = _resolve(schema, node).get("properties", {})
-    keys = [k for k in properties if k in data] + [k for k in data if k not in properties]
-    return {
-        k: _schema_ordered(schema, properties.get(k, {}), data[k]) if isinstance(data[k], dict) else data[k]
-        for k in keys
-    }
+def _schema_ordered(field: SchemaField | None, data: dict[str, Any]) -> dict[str, Any]:
+    children = field.children if field is not None else {}
+    keys = [k for k in children if k in data] + [k for k in data if k not in children]
+    return {k: _schema_ordered(children.get(k), data[k]) if isinstance(data[k], dict) else data[k] for k in keys}
 
 
 def flatten(data: dict[str, Any], prefix: str = "") -> Answers:
@@ -664,10 +631,9 @@ def yaml_scalar(value: Any, quoted: bool = False, flow: bool = False) -> str:
 
 def field_comment(kind: str, path: str, value: Any, names: dict[str, dict[str, str]] | None = None) -> str:
     """``档案分类（第十三条）：供电抢修`` — the field's title and the Chinese name of its value."""
-    schema = subschema(kind, path)
-    title = schema.get("title", "")
-    items = schema.get("items", schema) if schema.get("type") == "array" else schema
-    known = dict(zip(items.get("enum", ()), items.get("enumDescriptions", ())))
+    field = load_schema(kind).walk.at(path)
+    title = field.title if field is not None else ""
+    known = {value: name for value, name in field.choices if name} if field is not None else {}
     known.update((names or {}).get(path, {}))
     values = value if isinstance(value, list) else [value]
     named = [known[v] for v in values if isinstance(v, str) and known.get(v)]

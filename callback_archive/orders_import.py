@@ -374,10 +374,10 @@ def load_archived_orders(root: Path) -> tuple[dict[str, Order], dict[str, str]]:
 
 def _group_codes() -> dict[str, str]:
     """Group code by code, by the Chinese name of the visit schema and by that name without 受理者/客户."""
-    items = load_schema("visit").schema["properties"]["customer"]["properties"]["groups"]["items"]
+    groups = load_schema("visit").walk.field("customer.groups")
     return {
         alias: code
-        for code, name in zip(items["enum"], items["enumDescriptions"], strict=True)
+        for code, name in groups.choices
         for alias in (code, name, name.removesuffix("受理者").removesuffix("客户"))
     }
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from .archive import ArchiveAt
 from .engine.loader import Archive
 from .cases import CallbackCase, archive_landed_late, landing_of
 from .obligations import completed_years, uncalled_key_customers, unvisited_large_customers
@@ -134,7 +135,7 @@ def month_closed_at(archive: Archive, month: Month) -> datetime:
     return archive.rules.monthly_report_due(*month)
 
 
-def _known(archive: Archive, record: Visit | Letter, done_at: datetime, moment: datetime, as_of: datetime) -> bool:
+def _known(at: ArchiveAt, record: Visit | Letter, done_at: datetime, moment: datetime) -> bool:
     """Whether the archive had the record at ``moment``: done by then and, with Git history, on main by then.
 
     A record not on main yet counts as arriving now; records before ``audit.history_since`` were
@@ -142,14 +143,11 @@ def _known(archive: Archive, record: Visit | Letter, done_at: datetime, moment: 
     """
     if done_at > moment:
         return False
-    if archive.history is None or archive.history.shallow or _settings(archive).exempt(done_at):
+    archive = at.records
+    if archive.history is None or archive.history.shallow or audit_settings(archive).exempt(done_at):
         return True
     landing = landing_of(archive, record)
-    return landing.time <= moment if landing is not None else moment >= as_of
-
-
-def _settings(archive: Archive):
-    return archive.remember(("audit_settings",), lambda: audit_settings(archive))
+    return landing.time <= moment if landing is not None else moment >= at.as_of
 
 
 def _landing_words(commit: Commit) -> str:
@@ -157,10 +155,11 @@ def _landing_words(commit: Commit) -> str:
     return f"提交 {commit.sha[:10]}，{via}{commit.author}"
 
 
-def _callback_raw(archive: Archive, case: CallbackCase, as_of: datetime, at: datetime, month: Month) -> _Raw | None:
-    """The case of one work order as the archive stood at ``at`` (its month's close, or now while open)."""
+def _callback_raw(at: ArchiveAt, case: CallbackCase, cut: datetime, month: Month) -> _Raw | None:
+    """The case of one work order as the archive stood at ``cut`` (its month's close, or now while open)."""
+    archive = at.records
     deadline = case.deadline
-    known = [v for v in case.attempts if _known(archive, v, v.visited_at, at, as_of)]
+    known = [v for v in case.attempts if _known(at, v, v.visited_at, cut)]
     reached = next((v for v in known if v.reached), None)
     failed = [v for v in known if not v.reached]
     provisional = deadline.provisional
@@ -189,7 +188,7 @@ def _callback_raw(archive: Archive, case: CallbackCase, as_of: datetime, at: dat
             return raw("callback_late", reached.id, reached.source.path,
                        f"工单 {case.order} 于 {format_time(reached.visited_at)} 回访，时限 {deadline.due_text}")
         landing = archive_landed_late(archive, reached, reached.visited_at, deadline)
-        if landing is not None and landing.time <= at:
+        if landing is not None and landing.time <= cut:
             return raw("callback_late", reached.id, reached.source.path,
                        f"档案建立超时：工单 {case.order} 于 {format_time(reached.visited_at)} 按时回访，但记录 "
                        f"{format_time(landing.time)} 才合并到 main（{_landing_words(landing)}），时限 {deadline.due_text}")
@@ -207,12 +206,12 @@ def _callback_raw(archive: Archive, case: CallbackCase, as_of: datetime, at: dat
 
 def _closed_unreachable(archive: Archive, failed: list[Visit], deadline: Deadline) -> bool:
     rule = archive.policy.unreachable
-    return (len(failed) >= rule["min_attempts"] and len({v.visited_at.date() for v in failed}) >= rule["min_days"]
+    return (len(failed) >= rule.min_attempts and len({v.visited_at.date() for v in failed}) >= rule.min_days
             and failed[0].visited_at <= deadline.due)
 
 
-def _letter_raw(archive: Archive, letter: Letter, deadline: Deadline, as_of: datetime, at: datetime, month: Month) -> _Raw | None:
-    replied = letter.replied_at is not None and _known(archive, letter, letter.replied_at, at, as_of)
+def _letter_raw(at: ArchiveAt, letter: Letter, deadline: Deadline, cut: datetime, month: Month) -> _Raw | None:
+    replied = letter.replied_at is not None and _known(at, letter, letter.replied_at, cut)
 
     def raw(kind: str, text: str) -> _Raw:
         return _Raw(kind, month, letter.unit, letter.id, Cause(letter.id, letter.source.path, text), deadline.provisional)
@@ -221,30 +220,31 @@ def _letter_raw(archive: Archive, letter: Letter, deadline: Deadline, as_of: dat
         return raw("archive_missing", f"来函“{letter.subject}”时限 {deadline.due_text} 已过仍未复函建档")
     if letter.replied_at > deadline.due:
         return raw("callback_late", f"复函于 {letter.replied_at:%Y-%m-%d}，时限 {deadline.due_text}")
-    landing = archive_landed_late(archive, letter, letter.replied_at, deadline)
-    if landing is not None and landing.time <= at:
+    landing = archive_landed_late(at.records, letter, letter.replied_at, deadline)
+    if landing is not None and landing.time <= cut:
         return raw("callback_late", f"档案建立超时：复函于 {letter.replied_at:%Y-%m-%d} 按时发出，但记录 "
                                     f"{format_time(landing.time)} 才合并到 main（{_landing_words(landing)}），时限 {deadline.due_text}")
     return None
 
 
-def _cut(archive: Archive, month: Month, as_of: datetime) -> datetime:
+def _cut(at: ArchiveAt, month: Month) -> datetime:
     """The moment a month's cases are judged at: its close once passed, else now."""
-    return min(as_of, month_closed_at(archive, month))
+    return min(at.as_of, month_closed_at(at.records, month))
 
 
-def _raw_cases(archive: Archive, as_of: datetime) -> list[_Raw]:
+def _raw_cases(at: ArchiveAt) -> list[_Raw]:
+    archive, as_of = at.records, at.as_of
     raws: list[_Raw] = []
     for case in archive.cases:
         deadline = case.deadline
         if deadline is None or as_of <= deadline.due:
             continue
         month = case_month(case)
-        found = _callback_raw(archive, case, as_of, _cut(archive, month, as_of), month)
+        found = _callback_raw(at, case, _cut(at, month), month)
         if found is None and not case.order_row and not any(
-                _known(archive, v, v.visited_at, _cut(archive, month, as_of), as_of) for v in case.attempts):
+                _known(at, v, v.visited_at, _cut(at, month)) for v in case.attempts):
             # Nothing of it was in the archive when its month closed: judged as it stands now.
-            found = _callback_raw(archive, case, as_of, as_of, month)
+            found = _callback_raw(at, case, as_of, month)
         if found is not None:
             raws.append(found)
     for letter in archive.letters:
@@ -252,11 +252,11 @@ def _raw_cases(archive: Archive, as_of: datetime) -> list[_Raw]:
         if deadline is None or as_of <= deadline.due:
             continue
         month = _month_of(deadline.due)
-        found = _letter_raw(archive, letter, deadline, as_of, _cut(archive, month, as_of), month)
+        found = _letter_raw(at, letter, deadline, _cut(at, month), month)
         if found is not None:
             raws.append(found)
     marketing = next((u.id for u in archive.units.values() if u.kind == "marketing"), None)
-    for year in completed_years(archive, as_of):
+    for year in completed_years(at):
         for customer, count in uncalled_key_customers(archive, year):
             raws.append(_Raw("archive_missing", (year, 12), customer.unit, f"{customer.account}-{year}", Cause(
                 customer.account, "records/key-customers.yaml", f"重点客户 {customer.name} {year} 年回访 {count} 次")))
@@ -269,32 +269,33 @@ def _raw_cases(archive: Archive, as_of: datetime) -> list[_Raw]:
             if year not in archive.plans and as_of > end_of_day(date(year - 1, 12, 31)):
                 raws.append(_Raw("archive_missing", (year, 1), marketing, f"plan-{year}", Cause(
                     f"plan-{year}", f"records/plans/{year}.yaml", f"{year} 年大电力客户走访座谈计划未在 {year - 1} 年底前做出")))
-    raws.extend(_report_raws(archive, as_of))
+    raws.extend(_report_raws(at))
     return raws
 
 
-def late_arrivals(archive: Archive, as_of: datetime) -> list[LateArrival]:
+def late_arrivals(at: ArchiveAt) -> list[LateArrival]:
     """Records that reached the archive after the month of their penalty case was closed, by landing month.
 
     They change nothing of that month (its cases, articles and amounts stand): they are listed so that
     the month they land in shows them against the existing case.
     """
+    archive, as_of = at.records, at.as_of
     if archive.rules is None:
         return []
-    cases = {(c.month, c.unit, c.id) for c in penalty_cases(archive, as_of)}
-    per_month = archive.policy.data["penalties"]["counting"] == "per-month"
+    cases = {(c.month, c.unit, c.id) for c in penalty_cases(at)}
+    per_month = archive.policy.penalties.per_month
     found = []
 
     def add(month: Month, unit: str, subject: str, record: Visit | Letter, done_at: datetime, kinds: tuple[str, ...]) -> None:
         closed = month_closed_at(archive, month)
-        if as_of <= closed or _known(archive, record, done_at, closed, as_of):
+        if as_of <= closed or _known(at, record, done_at, closed):
             return
         ids = [f"{n}-{unit}" for n in kinds] if per_month else [f"{unit}-{subject}"]
         case = next((i for i in ids if (month, unit, i) in cases), None)
         if case is None:
             return
         # It arrived when it landed on main; a migrated record (before audit.history_since) by its own time.
-        migrated = _settings(archive).exempt(done_at)
+        migrated = audit_settings(archive).exempt(done_at)
         landing = None if migrated else landing_of(archive, record)
         arrived = landing.time if landing is not None else (as_of if archive.history is not None and not migrated else done_at)
         found.append(LateArrival(_month_of(max(arrived, done_at)), month, case, record.id, record.source.path,
@@ -311,14 +312,15 @@ def late_arrivals(archive: Archive, as_of: datetime) -> list[LateArrival]:
     return sorted(found, key=lambda a: (a.month, a.case, a.record))
 
 
-def _report_raws(archive: Archive, as_of: datetime) -> list[_Raw]:
+def _report_raws(at: ArchiveAt) -> list[_Raw]:
     """第二十七条: every unit's statistics of every month due so far, by 16:00 on the 5th (from the unit's
     ``reports_from`` on: ``submission_state`` says not-required before it)."""
+    archive = at.records
     raws = []
-    for year, month in months_due(archive, as_of):
+    for year, month in months_due(at):
         due = archive.rules.monthly_report_due(year, month)
         for unit in archive.units:
-            state, submission = submission_state(archive, unit, year, month, as_of)
+            state, submission = submission_state(at, unit, year, month)
             if state == "missing":
                 raws.append(_Raw("report_late", (year, month), unit, f"report-{year}-{month:02d}", Cause(
                     f"{year}-{month:02d}", f"records/submissions/{year}-{month:02d}/{unit}.yaml",
@@ -330,22 +332,23 @@ def _report_raws(archive: Archive, as_of: datetime) -> list[_Raw]:
     return raws
 
 
-def penalty_cases(archive: Archive, as_of: datetime) -> list[PenaltyCase]:
-    """All cases up to ``as_of``, grouped per policy, with decisions applied, sorted by month, unit, id.
+def penalty_cases(at: ArchiveAt) -> list[PenaltyCase]:
+    """All cases up to ``at.as_of``, grouped per policy, with decisions applied, sorted by month, unit, id.
 
-    Worked out once per archive and ``as_of`` (the checks and every month's report ask): read, never change it.
+    Worked out once per archive and moment (the checks and every month's report ask): read, never change it.
     """
-    return archive.remember(("penalty_cases", as_of), lambda: _penalty_cases(archive, as_of))
+    return at.records.remember(("penalty_cases", at.as_of), lambda: _penalty_cases(at))
 
 
-def _penalty_cases(archive: Archive, as_of: datetime) -> list[PenaltyCase]:
+def _penalty_cases(at: ArchiveAt) -> list[PenaltyCase]:
+    archive = at.records
     if archive.policy is None or archive.rules is None:
         return []
-    policy = archive.policy.data["penalties"]
-    per_month = policy["counting"] == "per-month"
+    policy = archive.policy.penalties
+    per_month = policy.per_month
     cases: dict[str, PenaltyCase] = {}
-    for raw in _raw_cases(archive, as_of):
-        rule = policy[raw.kind]
+    for raw in _raw_cases(at):
+        rule = policy.rule(raw.kind)
         number = {v: k for k, v in KINDS.items()}[raw.kind]
         # The id says what the case is about, so that it survives a change of article while the month is open
         # (per-month counting groups a unit's cases of one article: its id is the article's number and the unit).
@@ -356,13 +359,13 @@ def _penalty_cases(archive: Archive, as_of: datetime) -> list[PenaltyCase]:
             case = cases[month_key] = PenaltyCase(
                 id=key,
                 month=raw.month,
-                article=rule["article"],
+                article=rule.article,
                 unit=raw.unit,
-                title=rule["description"],
+                title=rule.description,
                 causes=[],
-                unit_amount=rule["unit"],
-                head_range=tuple(rule["head"]) if "head" in rule else None,
-                person_amount=rule.get("person"),
+                unit_amount=rule.unit,
+                head_range=rule.head,
+                person_amount=rule.person,
             )
         case.causes.append(raw.cause)
         case.provisional = case.provisional or raw.provisional

@@ -69,8 +69,8 @@ class CustomerListError(ValueError):
 
 
 def _account_pattern() -> re.Pattern[str]:
-    items = load_schema("sample").schema["properties"]["customers"]["items"]
-    return re.compile(items["properties"]["account"]["pattern"])
+    account = load_schema("sample").walk.field("customers[].account")
+    return re.compile(account.pattern)
 
 
 def read_customer_list(raw: bytes, name: str, units: dict[str, str], progress: bool = False) -> tuple[list[dict[str, str]], str]:

@@ -9,10 +9,9 @@ from __future__ import annotations
 import html
 import json
 import re
-from dataclasses import dataclass, field
 from typing import Any
 
-Schema = dict[str, Any]
+from .schemawalk import Branch, Field, Rule, Schema, named_values, resolve, types, walk
 
 TYPE_NAMES = {
     "string": "文本",
@@ -77,41 +76,6 @@ def _value(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def _json_type(value: Any) -> str:
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "array"
-    if isinstance(value, dict):
-        return "object"
-    return "null"
-
-
-def _types(schema: Schema) -> list[str]:
-    declared = schema.get("type")
-    if isinstance(declared, str):
-        return [declared]
-    if isinstance(declared, list):
-        return declared
-    if "properties" in schema:
-        return ["object"]
-    values = schema.get("enum", [schema["const"]] if "const" in schema else [])
-    return list(dict.fromkeys(_json_type(v) for v in values))
-
-
-def _enum_names(schema: Schema) -> list[tuple[Any, str | None]]:
-    """``enum`` paired with the non-standard, parallel ``enumDescriptions`` (as VS Code's YAML extension reads it)."""
-    values = schema.get("enum", [])
-    names = schema.get("enumDescriptions", [])
-    return [(v, names[i] if i < len(names) else None) for i, v in enumerate(values)]
-
-
 def _named(value: Any, names: list[tuple[Any, str | None]]) -> str:
     name = next((n for v, n in names if v == value and n), None)
     return f"{_code(_value(value))}（{escape_markdown(name)}）" if name else _code(_value(value))
@@ -127,107 +91,41 @@ def _describe(schema: Schema) -> str:
     return "<br>".join(parts)
 
 
-@dataclass
-class _Row:
-    path: str
-    schema: Schema
-    required: bool
-    notes: list[str]
+class _Table:
+    """The cells of the field table and the text of the rules of one schema, from its walk."""
 
-
-@dataclass
-class _Rule:
-    prefix: str
-    rule: Schema
-
-
-@dataclass
-class _Walk:
-    """Flattens one record schema into table rows and conditional rules."""
-
-    root: Schema
-    rows: list[_Row] = field(default_factory=list)
-    rules: list[_Rule] = field(default_factory=list)
-    conditional: set[str] = field(default_factory=set)
-    names: dict[str, list[tuple[Any, str | None]]] = field(default_factory=dict)
-
-    def resolve(self, schema: Schema) -> Schema:
-        """Inline a local ``$ref``; keywords beside the ``$ref`` win, as in draft 2020-12."""
-        ref = schema.get("$ref")
-        if ref is None:
-            return schema
-        if not ref.startswith("#/"):
-            raise ValueError(f"记录格式说明只支持本文件内的引用（#/...），无法解析：{ref}")
-        target: Any = self.root
-        try:
-            for part in ref[2:].split("/"):
-                target = target[part.replace("~1", "/").replace("~0", "~")]
-        except (KeyError, IndexError, TypeError):
-            raise ValueError(f"引用指向的定义不存在：{ref}") from None
-        siblings = {k: v for k, v in schema.items() if k != "$ref"}
-        return {**self.resolve(target), **siblings}
-
-    def walk_object(self, schema: Schema, prefix: str) -> None:
-        required = set(schema.get("required", []))
-        for name, sub in schema.get("properties", {}).items():
-            self.walk_field(prefix + name, sub, name in required)
-        extra = schema.get("additionalProperties")
-        if isinstance(extra, dict):
-            key = self.resolve(schema.get("propertyNames", {}))
-            self.walk_field(f"{prefix}<{key.get('title', '键')}>", extra, False, [_describe(key)])
-        for rule in (schema, *schema.get("allOf", [])):
-            rule = self.resolve(rule)
-            if "if" in rule:
-                self.rules.append(_Rule(prefix, rule))
-                for branch in ("then", "else"):
-                    self.conditional |= self._required_paths(rule.get(branch, {}), prefix)
-
-    def walk_field(self, path: str, schema: Schema, required: bool, notes: list[str] | None = None) -> None:
-        schema = self.resolve(schema)
-        self.rows.append(_Row(path, schema, required, notes or []))
-        self.names[path] = _enum_names(schema)
-        types = _types(schema)
-        if "object" in types:
-            self.walk_object(schema, path + ".")
-        if "array" in types:
-            items = self.resolve(schema.get("items", {}))
-            if "object" in _types(items):
-                self.walk_object(items, path + "[].")
-
-    def _required_paths(self, branch: Schema, prefix: str) -> set[str]:
-        branch = self.resolve(branch)
-        paths = {prefix + name for name in branch.get("required", [])}
-        for name, sub in branch.get("properties", {}).items():
-            paths |= self._required_paths(sub, f"{prefix}{name}.")
-        return paths
-
-    # -- cells ---------------------------------------------------------------
+    def __init__(self, schema: Schema):
+        self.root = schema
+        self.walk = walk(schema)
+        self.names = {f.path: named_values(f.schema) for f in self.walk.fields}
 
     def type_label(self, schema: Schema) -> str:
         labels = []
-        for name in _types(schema):
+        for name in types(schema):
             label = TYPE_NAMES.get(name, name)
             if name == "array" and "items" in schema:
-                label += f"（{self.type_label(self.resolve(schema['items']))}）"
+                label += f"（{self.type_label(resolve(self.root, schema['items']))}）"
             labels.append(label)
         return " 或 ".join(labels) or "任意"
 
-    def required_label(self, row: _Row) -> str:
+    @staticmethod
+    def required_label(row: Field) -> str:
         if row.required:
             return "是"
-        return "条件" if row.path in self.conditional else "否"
+        return "条件" if row.required_when else "否"
 
-    def description(self, row: _Row) -> str:
-        parts = [_describe(row.schema), *row.notes]
-        items = self._scalar_items(row.schema)
+    def description(self, row: Field) -> str:
+        parts = [_describe(row.schema), _describe(row.key) if row.key is not None else ""]
+        items = self._scalar_items(row)
         if items is not None and items.get("description"):
             parts.append("每一项：" + escape_markdown(items["description"]))
         return "<br>".join(p for p in parts if p)
 
-    def allowed(self, schema: Schema) -> str:
-        items = self._scalar_items(schema)
+    def allowed(self, row: Field) -> str:
+        schema = row.schema
+        items = self._scalar_items(row)
         values = items if items is not None else schema
-        names = _enum_names(values)
+        names = named_values(values)
         parts = []
         if "const" in values:
             parts.append("固定为 " + _named(values["const"], names))
@@ -254,64 +152,50 @@ class _Walk:
             parts.append("有固定格式，见说明")
         return "<br>".join(parts)
 
-    def _scalar_items(self, schema: Schema) -> Schema | None:
+    @staticmethod
+    def _scalar_items(row: Field) -> Schema | None:
         """The item schema of a list of plain values (lists of objects get their own rows)."""
-        if "array" not in _types(schema) or "items" not in schema:
+        if row.items is None or "object" in types(row.items):
             return None
-        items = self.resolve(schema["items"])
-        return None if "object" in _types(items) else items
+        return row.items
 
     # -- conditional rules -----------------------------------------------------
 
-    def rule_text(self, rule: _Rule) -> str:
-        then = self.resolve(rule.rule.get("then", {}))
-        if then.get("description"):
-            text = escape_markdown(then["description"])
+    def rule_text(self, rule: Rule) -> str:
+        if rule.then.description:
+            text = escape_markdown(rule.then.description)
         else:
-            condition = self._condition(self.resolve(rule.rule["if"]), rule.prefix)
-            text = _phrase("当", condition, "时，", self._consequence(then, rule.prefix), "。")
-        if "else" in rule.rule:
-            otherwise = self.resolve(rule.rule["else"])
+            text = _phrase("当", self._condition(rule), "时，", self._consequence(rule.then), "。")
+        if rule.otherwise is not None:
             text += " 否则：" + (
-                escape_markdown(otherwise["description"])
-                if otherwise.get("description")
-                else self._consequence(otherwise, rule.prefix) + "。"
+                escape_markdown(rule.otherwise.description)
+                if rule.otherwise.description
+                else self._consequence(rule.otherwise) + "。"
             )
         return text
 
-    def _condition(self, schema: Schema, prefix: str) -> str:
+    def _condition(self, rule: Rule) -> str:
         parts = []
-        properties = schema.get("properties", {})
-        for name, sub in properties.items():
-            path = prefix + name
-            names = self.names.get(path, [])
-            if "const" in sub:
-                parts.append(f"{_code(path)} 为 {_named(sub['const'], names)}")
-            elif "enum" in sub:
-                parts.append(f"{_code(path)} 为 " + _joined([_named(v, names) for v in sub["enum"]], "或"))
-        for name in schema.get("required", []):
-            sub = properties.get(name, {})
-            if "const" not in sub and "enum" not in sub:
-                parts.append(f"填写了 {_code(prefix + name)}")
+        for path, values in rule.when:
+            if values is None:
+                parts.append(f"填写了 {_code(path)}")
+            else:
+                names = self.names.get(path, [])
+                parts.append(f"{_code(path)} 为 " + _joined([_named(v, names) for v in values], "或"))
         return _joined(parts, "且") or "满足附加条件"
 
-    def _consequence(self, schema: Schema, prefix: str) -> str:
-        return "，".join(self._consequence_parts(schema, prefix)) or "须满足附加要求"
-
-    def _consequence_parts(self, schema: Schema, prefix: str) -> list[str]:
-        schema = self.resolve(schema)
+    def _consequence(self, branch: Branch) -> str:
         parts = []
-        if schema.get("required"):
-            parts.append("、".join(_code(prefix + name) for name in schema["required"]) + " 必填")
-        for name, sub in schema.get("properties", {}).items():
-            path = prefix + name
-            names = _enum_names(sub) or self.names.get(path, [])
-            if "const" in sub:
-                parts.append(f"{_code(path)} 只能为 {_named(sub['const'], names)}")
-            elif "enum" in sub:
-                parts.append(f"{_code(path)} 只能为 " + "、".join(_named(v, names) for v in sub["enum"]) + " 之一")
-            parts.extend(self._consequence_parts(sub, path + "."))
-        return parts
+        for i, (path, node) in enumerate(branch.nodes):
+            names = named_values(node) or self.names.get(path, [])
+            if i and "const" in node:
+                parts.append(f"{_code(path)} 只能为 {_named(node['const'], names)}")
+            elif i and "enum" in node:
+                parts.append(f"{_code(path)} 只能为 " + "、".join(_named(v, names) for v in node["enum"]) + " 之一")
+            if node.get("required"):
+                prefix = f"{path}." if path else ""
+                parts.append("、".join(_code(prefix + name) for name in node["required"]) + " 必填")
+        return "，".join(parts) or "须满足附加要求"
 
 
 def render_schema_markdown(schema: Schema, *, heading_level: int = 2, anchor: str | None = None) -> str:
@@ -320,29 +204,28 @@ def render_schema_markdown(schema: Schema, *, heading_level: int = 2, anchor: st
     Nested objects become dotted paths (``customer.account``), list items ``name[].field``,
     and the values of a free-keyed object ``name.<键>``.
     """
-    walk = _Walk(schema)
-    walk.walk_object(walk.resolve(schema), "")
+    table = _Table(schema)
 
     heading = "#" * heading_level + " " + escape_markdown(schema.get("title", "记录格式"))
     lines = [heading + (f" {{#{anchor}}}" if anchor else ""), ""]
     if schema.get("description"):
         lines += [escape_markdown(schema["description"]), ""]
-    if walk.rows:
+    if table.walk.fields:
         lines.append(_TABLE_HEADER)
-        for row in walk.rows:
+        for row in table.walk.fields:
             cells = [
                 _code(row.path),
-                walk.type_label(row.schema),
-                walk.required_label(row),
-                walk.description(row),
-                walk.allowed(row.schema),
+                table.type_label(row.schema),
+                table.required_label(row),
+                table.description(row),
+                table.allowed(row),
             ]
             lines.append("| " + " | ".join(cells) + " |")
         lines.append("")
     else:
         lines += ["（此类记录没有定义字段。）", ""]
-    if walk.rules:
+    if table.walk.rules:
         lines += ["**条件规则**", ""]
-        lines += [f"- {walk.rule_text(rule)}" for rule in walk.rules]
+        lines += [f"- {table.rule_text(rule)}" for rule in table.walk.rules]
         lines.append("")
     return "\n".join(lines)

@@ -14,6 +14,7 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
 from .fileread import read_program_file
+from .schemawalk import json_type, walk
 
 SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schemas"
 
@@ -39,22 +40,6 @@ class SchemaProblem:
 
 def _dotted(parts: Any) -> str:
     return ".".join(str(p) for p in parts)
-
-
-def _python_type_name(value: Any) -> str:
-    if isinstance(value, bool):
-        return _TYPE_NAMES["boolean"]
-    if isinstance(value, int):
-        return _TYPE_NAMES["integer"]
-    if isinstance(value, float):
-        return _TYPE_NAMES["number"]
-    if isinstance(value, str):
-        return _TYPE_NAMES["string"]
-    if isinstance(value, list):
-        return _TYPE_NAMES["array"]
-    if isinstance(value, dict):
-        return _TYPE_NAMES["object"]
-    return _TYPE_NAMES["null"]
 
 
 def describe_allowed(schema: dict[str, Any], values: list[Any]) -> str:
@@ -83,29 +68,15 @@ class RecordSchema:
         self.schema = schema
         self.validator = Draft202012Validator(schema)
         self.fast = jsonschema_rs.Draft202012Validator(schema)
-        self.titles = self._collect_titles(schema, "")
-
-    def _collect_titles(self, schema: dict[str, Any], prefix: str) -> dict[str, str]:
-        titles: dict[str, str] = {}
-        for name, sub in schema.get("properties", {}).items():
-            path = f"{prefix}.{name}" if prefix else name
-            if "title" in sub:
-                titles[path] = sub["title"]
-            titles.update(self._collect_titles(sub, path))
-        if isinstance(schema.get("items"), dict):
-            titles.update(self._collect_titles(schema["items"], f"{prefix}.*" if prefix else "*"))
-        return titles
+        self.walk = walk(schema)  # fields, titles and rules, once at compile time (never per record)
 
     def title(self, path: str) -> str:
-        """The Chinese title of a dotted path, list indexes ignored (``topics.0`` → 回访内容)."""
-        generic = ".".join("*" if part.isdigit() else part for part in path.split("."))
-        while generic:
-            if generic in self.titles:
-                return self.titles[generic]
-            if not generic.endswith("*"):
-                break
-            generic = generic.rpartition(".")[0]
-        return ""
+        """The Chinese title of a record's dotted path, list indexes ignored (``topics.0`` → 回访内容);
+        a free key's value without a title of its own has its object's (``figures.tanggu`` → 上报数字)."""
+        trail = self.walk.trail(path)
+        while trail and not trail[-1].title and trail[-1].key is not None:
+            trail.pop()
+        return trail[-1].title if trail else ""
 
     def label(self, path: str) -> str:
         title = self.title(path)
@@ -194,7 +165,7 @@ class RecordSchema:
                     )
                 ]
             names = "或".join(_TYPE_NAMES.get(t, t) for t in ([expected] if isinstance(expected, str) else expected))
-            return [SchemaProblem("schema-type", path, f"{where} 应为{names}，实际是{_python_type_name(value)}：请改正。")]
+            return [SchemaProblem("schema-type", path, f"{where} 应为{names}，实际是{_TYPE_NAMES[json_type(value)]}：请改正。")]
         if keyword == "pattern":
             examples = error.schema.get("examples") or []
             example = f"，如 {examples[0]}" if examples else ""

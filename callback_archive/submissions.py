@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from .archive import ArchiveAt
 from .engine.loader import Archive
 from .model import Submission
 from .policy import audit_settings
@@ -26,10 +27,10 @@ def figures(tally: Tally) -> dict[str, dict[str, int]]:
     return result
 
 
-def archive_figures(archive: Archive, unit: str, year: int, month: int, as_of: datetime) -> dict[str, dict[str, int]]:
+def archive_figures(at: ArchiveAt, unit: str, year: int, month: int) -> dict[str, dict[str, int]]:
     """The archive's figures for a unit's own submission, or the company's for the marketing department."""
-    tallies = unit_tallies(archive, as_of).get((year, month), {})
-    if archive.units[unit].kind == "marketing":
+    tallies = unit_tallies(at).get((year, month), {})
+    if at.records.units[unit].kind == "marketing":
         return figures(company(tallies))
     return figures(tallies.get(unit, Tally()))
 
@@ -49,25 +50,27 @@ def submitted_time(archive: Archive, submission: Submission) -> datetime:
     return commit.time
 
 
-def submission_state(archive: Archive, unit: str, year: int, month: int, as_of: datetime) -> tuple[str, Submission | None]:
+def submission_state(at: ArchiveAt, unit: str, year: int, month: int) -> tuple[str, Submission | None]:
     """on-time, late, missing (due passed, nothing submitted), pending (not yet due), or not-required
     (a month before the unit's ``reports_from`` in records/units.yaml: 第二十七条 does not apply)."""
+    archive = at.records
     due = archive.rules.monthly_report_due(year, month)
     submission = find_submission(archive, unit, year, month)
     found = archive.units.get(unit)
     if found is not None and found.reports_from is not None and (year, month) < found.reports_from:
         return "not-required", submission
     if submission is None:
-        return ("missing" if as_of > due else "pending"), None
+        return ("missing" if at.as_of > due else "pending"), None
     return ("late" if submitted_time(archive, submission) > due else "on-time"), submission
 
 
-def months_due(archive: Archive, as_of: datetime) -> list[tuple[int, int]]:
-    """Months whose statistics were due by ``as_of``: from policy's ``since`` on, and only months
+def months_due(at: ArchiveAt) -> list[tuple[int, int]]:
+    """Months whose statistics were due by ``at.as_of``: from policy's ``since`` on, and only months
     the archive has figures for (before the archive began there is nothing to submit)."""
-    since = tuple(int(x) for x in archive.policy.data["penalties"]["report_late"]["since"].split("-"))
-    months = unit_tallies(archive, as_of) if archive.figure_months is None else archive.figure_months
-    return [m for m in sorted(months) if m >= since and archive.rules.monthly_report_due(*m) < as_of]
+    archive = at.records
+    since = archive.policy.penalties.report_since
+    months = unit_tallies(at) if archive.figure_months is None else archive.figure_months
+    return [m for m in sorted(months) if m >= since and archive.rules.monthly_report_due(*m) < at.as_of]
 
 
 def differences(submitted: dict, actual: dict) -> list[str]:
@@ -86,34 +89,36 @@ _FIELD_NAMES = {
 }
 
 
-def submission_text(archive: Archive, unit: str, year: int, month: int, submitted_at: datetime, by: str) -> str:
-    """The submission file for ``unit``: the archive's figures at ``submitted_at``, ready to commit."""
+def submission_text(at: ArchiveAt, unit: str, year: int, month: int, by: str) -> str:
+    """The submission file for ``unit``: the archive's figures now (``at.as_of``), ready to commit."""
+    archive = at.records
     scope = "company" if archive.units[unit].kind == "marketing" else "unit"
     data = {
         "unit": unit,
         "month": f"{year}-{month:02d}",
         "scope": scope,
-        "submitted_at": format_time(submitted_at),
+        "submitted_at": format_time(at.as_of),
         "submitted_by": by,
-        "figures": archive_figures(archive, unit, year, month, submitted_at),
+        "figures": archive_figures(at, unit, year, month),
     }
     header = (f"# {archive.units[unit].name} {year} 年 {month} 月客户回访统计上报（第十九、二十条），"
               "由 scripts/build_reports.py --submit 生成。\n")
     return header + dump_yaml(data)
 
 
-def write_submission(archive: Archive, unit: str, year: int, month: int, as_of: datetime, by: str | None) -> str:
+def write_submission(at: ArchiveAt, unit: str, year: int, month: int, by: str | None) -> str:
     """Write ``records/submissions/<YYYY-MM>/<unit>.yaml`` with the archive's figures; returns its path.
 
     Raises ValueError (Chinese) for an unknown unit or a month already submitted: a submission is
     made once, corrections go through amendments. The check and the write hold the file's lock and
     the file is written whole or not at all (safefile.WriteError, exit status 2, when it cannot be).
     """
+    archive = at.records
     if unit not in archive.units:
         raise ValueError(f"单位 `{unit}` 不在 records/units.yaml 中（已有：{'、'.join(archive.units)}）。")
     relpath = f"records/submissions/{year}-{month:02d}/{unit}.yaml"
     target = archive.root / relpath
-    text = submission_text(archive, unit, year, month, as_of, by or archive.units[unit].reporter)
+    text = submission_text(at, unit, year, month, by or archive.units[unit].reporter)
     ensure_inside(archive.root, target)  # before the folder is made: a linked folder must not be followed out
     try:
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -32,6 +32,7 @@ from pathlib import Path
 import _project  # noqa: F401  the repository's .venv and import path (scripts/_project.py)
 import chinese_calendar  # noqa: E402
 
+from callback_archive.archive import ArchiveAt  # noqa: E402
 from callback_archive.engine.loader import load_archive  # noqa: E402
 from callback_archive.penalties import penalty_cases  # noqa: E402
 from callback_archive.sampling import draw  # noqa: E402
@@ -1256,9 +1257,9 @@ def write_submissions_and_decisions(root: Path) -> None:
         for unit, when in schedule.items():
             path = root / "records" / "submissions" / month / f"{unit}.yaml"
             path.parent.mkdir(parents=True, exist_ok=True)
-            text = submission_text(archive, unit, year, number, parse_time(when), archive.units[unit].reporter)
+            text = submission_text(ArchiveAt(archive, parse_time(when)), unit, year, number, archive.units[unit].reporter)
             path.write_text(text, encoding="utf-8", newline="\n")
-    cases = [c for c in penalty_cases(load_archive(root), parse_time(SAMPLE_AS_OF)) if c.month == (2026, 10)]
+    cases = [c for c in penalty_cases(ArchiveAt(load_archive(root), parse_time(SAMPLE_AS_OF))) if c.month == (2026, 10)]
     late = next(c for c in cases if c.article == "第二十六条")
     missing = next(c for c in cases if c.article == "第二十五条")
     decisions = {
@@ -1274,7 +1275,7 @@ def write_submissions_and_decisions(root: Path) -> None:
     header = "# 营销部 2026 年 10 月考核决定（第二十四至二十六条“视情节”）。\n"
     path.write_text(header + dump_yaml(decisions), encoding="utf-8", newline="\n")
     # The marketing department's own case (a late reply) needs a company leader's approval (issue 17).
-    own = next(c for c in penalty_cases(load_archive(root), parse_time(SAMPLE_AS_OF))
+    own = next(c for c in penalty_cases(ArchiveAt(load_archive(root), parse_time(SAMPLE_AS_OF)))
                if c.month == (2026, 11) and c.unit == "marketing" and c.article == "第二十六条")
     decisions = {
         "month": "2026-11", "decided_by": "营销部 周建国", "decided_at": "2026-11-25",

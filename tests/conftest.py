@@ -8,10 +8,13 @@ import shutil
 from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Callable
 
 import pytest
+import yaml
 
 from callback_archive.cli import validate as validate_cli
+from callback_archive.yamlwrite import dump_yaml
 
 # The browser tests share one built site and one browser (tests/browser_fixtures.py).
 pytest_plugins = ["browser_fixtures"]
@@ -44,15 +47,48 @@ def run_validate(*args: str) -> Run:
     return Run(status, out.getvalue(), err.getvalue())
 
 
+REMOVE = object()  # as a value in policy changes: drop the setting
+
+
+def policy_text(changes: dict[str, Any], base: Path = REPO / "policy.yaml") -> str:
+    """``base``'s rules with ``changes``: each a dotted path (``"penalties.counting"``) and its new value, or REMOVE."""
+    policy = yaml.safe_load(base.read_text(encoding="utf-8"))
+    for path, value in changes.items():
+        *parents, name = path.split(".")
+        section = policy
+        for part in parents:
+            section = section[part]
+        if value is REMOVE:
+            del section[name]
+        else:
+            section[name] = value
+    return dump_yaml(policy)
+
+
+def edit_policy(root: Path, changes: dict[str, Any]) -> Path:
+    """Write ``changes`` into the temporary archive's policy.yaml (the repository's rules when it has none yet).
+
+    Tests change the rules only this way: the repository's own policy.yaml is never edited.
+    """
+    target = root / "policy.yaml"
+    target.write_text(policy_text(changes, target if target.is_file() else REPO / "policy.yaml"), encoding="utf-8")
+    return target
+
+
 @pytest.fixture
 def archive(tmp_path: Path) -> Path:
     """A small archive root: the example organisation and nothing else."""
     shutil.copytree(EXAMPLES / "base", tmp_path, dirs_exist_ok=True)
     # Monthly submissions (第二十七条) are tested on their own (test_assessment.py turns them on):
     # elsewhere the archive has not started submitting through the system, so they add no findings.
-    policy = (REPO / "policy.yaml").read_text(encoding="utf-8")
-    (tmp_path / "policy.yaml").write_text(policy.replace('since: "2026-09"', 'since: "2099-01"'), encoding="utf-8")
+    edit_policy(tmp_path, {"penalties.report_late.since": "2099-01"})
     return tmp_path
+
+
+@pytest.fixture
+def policy_with(archive: Path) -> Callable[[dict[str, Any]], Path]:
+    """Change the temporary archive's rules: ``policy_with({"penalties.counting": "per-month"})``."""
+    return lambda changes: edit_policy(archive, changes)
 
 
 @pytest.fixture
@@ -70,8 +106,7 @@ def committed(archive: Path) -> Path:
 
 def submitting_from_september(archive: Path) -> Path:
     """The small archive, submitting its statistics through the system from 2026-09 on (第二十七条)."""
-    policy = archive / "policy.yaml"
-    policy.write_text(policy.read_text(encoding="utf-8").replace('since: "2099-01"', 'since: "2026-09"'), encoding="utf-8")
+    edit_policy(archive, {"penalties.report_late.since": "2026-09"})
     return archive
 
 

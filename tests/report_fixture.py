@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from callback_archive.engine.loader import load_archive
+from callback_archive.archive import open_archive
 from callback_archive.reports.monthly import month_summary
 from callback_archive.timeutil import parse_time
 from conftest import AS_OF, REPO, add_visit, place, visit_yaml
@@ -65,9 +65,9 @@ decisions:
 def fixture_summary(root: Path) -> dict:
     """The 2026-11 summary of the fixture archive written into ``root``."""
     build_fixture(root)
-    return month_summary(load_archive(root), (2026, 11), parse_time(AS_OF))
+    return month_summary(open_archive(root, as_of=parse_time(AS_OF), git=False), (2026, 11))
 
 
 def sample_summary() -> dict:
     """The 2026-10 summary of the repository's sample archive."""
-    return month_summary(load_archive(REPO), (2026, 10), parse_time(AS_OF))
+    return month_summary(open_archive(REPO, as_of=parse_time(AS_OF), git=False), (2026, 10))

@@ -7,8 +7,8 @@ from contextlib import redirect_stderr, redirect_stdout
 
 import pytest
 
+from callback_archive.archive import open_archive
 from callback_archive.cli import reports as build_reports_cli
-from callback_archive.engine.loader import load_archive
 from callback_archive.penalties import penalty_cases
 from callback_archive.reports.monthly import month_summary
 from callback_archive.reports.stats import company, rollups, unit_tallies
@@ -51,11 +51,11 @@ def submit_everyone(root, month="2026-11", when="2026-12-04T10:00"):
 
 def test_counts_and_rollups(archive):
     three_callbacks(archive)
-    loaded = load_archive(archive)
-    tallies = unit_tallies(loaded, t(AS_OF))[(2026, 11)]
+    loaded = open_archive(archive, as_of=t(AS_OF), git=False)
+    tallies = unit_tallies(loaded)[(2026, 11)]
     assert tallies["tanggu"].category_row("repair").items() >= {"total": 2, "done": 2, "on_time": 1, "late": 1}.items()
     assert tallies["tanggu"].category_row("repair")["on_time_rate"] == 0.5
-    rolled = rollups(loaded, tallies)
+    rolled = rollups(loaded.records, tallies)
     assert rolled["tanggu"].category_row("repair")["late"] == 2  # the branch includes its station
     assert rolled["xinbei"].category_row("repair")["late"] == 1
     assert company(tallies).totals()["satisfied"] == 3
@@ -65,7 +65,7 @@ def test_statistics_month_is_the_deadline_month(archive):
     # Archived 10-30, due 11-10 (7 working days): counted in November, not October.
     add_visit(archive, "HF-20261105-0001", category="business", kind="new-install", order="GD2026103000001",
               archived="2026-10-30T10:00:00+08:00", visited="2026-11-05 10:00")
-    tallies = unit_tallies(load_archive(archive), t(AS_OF))
+    tallies = unit_tallies(open_archive(archive, as_of=t(AS_OF), git=False))
     assert (2026, 10) not in tallies
     assert tallies[(2026, 11)]["tanggu"].category_row("business")["on_time"] == 1
 
@@ -73,7 +73,7 @@ def test_statistics_month_is_the_deadline_month(archive):
 def test_penalty_cases_per_case_with_amounts_and_causes(archive):
     three_callbacks(archive)
     submit_everyone(archive)
-    cases = [c for c in penalty_cases(load_archive(archive), t(AS_OF)) if c.month == (2026, 11)]
+    cases = [c for c in penalty_cases(open_archive(archive, as_of=t(AS_OF), git=False)) if c.month == (2026, 11)]
     assert [(c.id, c.article, c.unit_amount, c.head_range) for c in cases] == [
         ("tanggu-GD2026111000002", "第二十六条", 1000, (200, 500)),
         ("xinbei-GD2026111000003", "第二十六条", 1000, (200, 500)),
@@ -82,14 +82,13 @@ def test_penalty_cases_per_case_with_amounts_and_causes(archive):
     assert cases[0].head_text == "200–500（视情节，待定）"
 
 
-def test_penalties_per_month_setting(archive):
+def test_penalties_per_month_setting(archive, policy_with):
     three_callbacks(archive)
     add_visit(archive, "HF-20261112-0003", order="GD2026111000004", archived="2026-11-10T10:00:00+08:00",
               visited="2026-11-12 11:00")
     submit_everyone(archive)
-    policy = archive / "policy.yaml"
-    policy.write_text(policy.read_text(encoding="utf-8").replace("counting: per-case", "counting: per-month"), encoding="utf-8")
-    cases = [c for c in penalty_cases(load_archive(archive), t(AS_OF)) if c.month == (2026, 11)]
+    policy_with({"penalties.counting": "per-month"})
+    cases = [c for c in penalty_cases(open_archive(archive, as_of=t(AS_OF), git=False)) if c.month == (2026, 11)]
     assert [(c.id, len(c.causes), c.unit_amount) for c in cases] == [("26-tanggu", 2, 1000), ("26-xinbei", 1, 1000)]
 
 
@@ -111,14 +110,14 @@ def test_decision_within_range_and_waiver(archive):
                     "- {case: xinbei-GD2026111000003, waive: true, reason: 系统故障}\n")
     run = run_validate("--root", str(archive), "--as-of", AS_OF, "--format", "json")
     assert [f["code"] for f in run.findings if f["severity"] == "error"] == []
-    cases = {c.id: c for c in penalty_cases(load_archive(archive), t(AS_OF))}
+    cases = {c.id: c for c in penalty_cases(open_archive(archive, as_of=t(AS_OF), git=False))}
     assert cases["tanggu-GD2026111000002"].head_text == "300"
     waived = cases["xinbei-GD2026111000003"]
     # A waiver spares the head only: the unit's 1,000 yuan is fixed by 第二十六条 (issue 17).
     assert waived.waived and waived.unit_due == 1000 and waived.as_dict()["unit_amount"] == 1000
     assert waived.as_dict()["head_amount"] == 0 and waived.head_text == "0（免于扣罚）"
     assert "系统故障（营销部 周建国，2026-12-08）" == waived.decision
-    totals = month_summary(load_archive(archive), (2026, 11), t(AS_OF))["company"]["penalties"]
+    totals = month_summary(open_archive(archive, as_of=t(AS_OF), git=False), (2026, 11))["company"]["penalties"]
     assert totals["unit_amount"] == 2000 and totals["head_decided"] == 300
 
 
@@ -135,7 +134,7 @@ def test_bad_decisions_are_errors(archive, item, code, words):
     assert run.status == 1
     [error] = [f for f in run.findings if f["severity"] == "error"]
     assert error["code"] == code and words in error["message"] and error["line"] == 5
-    case = {c.id: c for c in penalty_cases(load_archive(archive), t(AS_OF))}["tanggu-GD2026111000002"]
+    case = {c.id: c for c in penalty_cases(open_archive(archive, as_of=t(AS_OF), git=False))}["tanggu-GD2026111000002"]
     assert case.head_amount is None and not case.waived  # a bad decision changes nothing
 
 
@@ -147,7 +146,7 @@ def test_submission_at_1600_sharp_is_on_time_one_minute_later_is_late(archive, w
     run = run_validate("--root", str(archive), "--as-of", AS_OF, "--format", "json")
     late_findings = [f for f in run.findings if f["code"] == "submission-late"]
     assert bool(late_findings) == late
-    ids = [c.id for c in penalty_cases(load_archive(archive), t(AS_OF)) if c.article == "第二十七条"]
+    ids = [c.id for c in penalty_cases(open_archive(archive, as_of=t(AS_OF), git=False)) if c.article == "第二十七条"]
     assert ("tanggu-report-2026-11" in ids) == late
     assert {"marketing-report-2026-11", "xinbei-report-2026-11"} <= set(ids)  # they never submitted
 
@@ -187,7 +186,7 @@ def test_submit_refuses_twice_and_unknown_units(archive):
 def test_summary_carries_units_company_and_penalty_totals(archive):
     three_callbacks(archive)
     submit_everyone(archive)
-    summary = month_summary(load_archive(archive), (2026, 11), t(AS_OF))
+    summary = month_summary(open_archive(archive, as_of=t(AS_OF), git=False), (2026, 11))
     units = {u["id"]: u for u in summary["units"]}
     assert units["tanggu"]["own"]["categories"]["repair"]["late"] == 1
     assert units["tanggu"]["rollup"]["categories"]["repair"]["late"] == 2
@@ -202,7 +201,7 @@ def test_conduct_complaints_are_listed_for_referral_without_amount(archive):
     path = add_visit(archive, "HF-20261126-0001")
     text = (archive / path).read_text(encoding="utf-8") + "conduct: {staff: 抢修二班, description: 态度生硬}\n"
     (archive / path).write_text(text, encoding="utf-8")
-    summary = month_summary(load_archive(archive), (2026, 11), t(AS_OF))
+    summary = month_summary(open_archive(archive, as_of=t(AS_OF), git=False), (2026, 11))
     [referral] = summary["conduct"]
     assert referral["staff"] == "抢修二班" and "amount" not in referral
 
@@ -219,13 +218,5 @@ def test_with_git_history_a_submission_counts_from_when_it_landed_on_main(archiv
     run = run_validate("--root", str(archive), "--as-of", AS_OF, "--format", "json")
     [late] = [f for f in run.findings if f["code"] == "submission-late"]
     assert "2026-12-07 09:00（合并到 main 的时间）" in late["message"]
-    summary = month_summary(load_archive_with_history(archive), (2026, 11), t(AS_OF))
+    summary = month_summary(open_archive(archive, as_of=t(AS_OF)), (2026, 11))
     assert {u["id"]: u["submission"]["state"] for u in summary["units"]}["tanggu"] == "late"
-
-
-def load_archive_with_history(root):
-    from callback_archive.history import load_history
-
-    loaded = load_archive(root)
-    loaded.history = load_history(root)
-    return loaded

@@ -13,6 +13,7 @@ from conftest import add_visit, place
 from gitrepo import GitRepo
 
 from callback_archive.cli import audit as audit_cli
+from callback_archive.archive import open_archive
 from callback_archive.engine.loader import load_archive
 from callback_archive.audit import audit_events, audit_pages, index_view, month_view, record_view
 from callback_archive.history import load_history
@@ -67,7 +68,7 @@ def audited(archive) -> Path:
 
 
 def events(root: Path, as_of: datetime = AS_OF):
-    return audit_events(load_archive(root), load_history(root), as_of)
+    return audit_events(open_archive(root, as_of=as_of))
 
 
 def records(items: list[dict]) -> list[str]:
@@ -120,7 +121,7 @@ def test_record_history_lists_commits_authors_and_changed_fields(audited):
 
 
 def test_pages_for_the_site(audited):
-    pages = audit_pages(load_archive(audited), load_history(audited), AS_OF)
+    pages = audit_pages(open_archive(audited, as_of=AS_OF))
     assert set(pages) == {"audit/index.md", "audit/2026-11.md", "audit/2026-12.md"}
     assert "[2026-12](2026-12.md)" in pages["audit/index.md"]
     december = pages["audit/2026-12.md"]
@@ -131,7 +132,7 @@ def test_pages_for_the_site(audited):
 
 
 def test_pages_without_history_say_why(archive):
-    pages = audit_pages(load_archive(archive), None)
+    pages = audit_pages(open_archive(archive, as_of=AS_OF))
     assert list(pages) == ["audit/index.md"] and "不是 Git 仓库" in pages["audit/index.md"]
 
 

@@ -347,7 +347,7 @@ def test_a_runaway_list_file_is_refused(archive):
 
 def test_voided_records_count_for_nothing(archive):
     """A voided visit stays in the archive but is not a callback, a card or a sampled customer."""
-    from callback_archive.engine.loader import load_archive
+    from callback_archive.archive import open_archive
     from callback_archive.reports.stats import unit_tallies
     from callback_archive.timeutil import parse_time
 
@@ -357,7 +357,7 @@ def test_voided_records_count_for_nothing(archive):
                     + "void: {at: 2026-11-26 08:30, by: 李敏, reason: 工单号录错}\n", encoding="utf-8")
     [missing] = findings(archive, "2026-11-26T15:00")
     assert missing["code"] == "order-missing-callback"  # the voided visit does not cover the order
-    loaded = load_archive(archive)
-    assert [v.id for v in loaded.voided] == ["HF-20261126-0001"] and loaded.visits == []
-    tally = unit_tallies(loaded, parse_time("2026-11-26T15:00"))[(2026, 11)]["tanggu"]
+    loaded = open_archive(archive, as_of=parse_time("2026-11-26T15:00"), git=False)
+    assert [v.id for v in loaded.records.voided] == ["HF-20261126-0001"] and loaded.records.visits == []
+    tally = unit_tallies(loaded)[(2026, 11)]["tanggu"]
     assert tally.category_row("repair")["done"] == 0 and tally.category_row("repair")["overdue"] == 1

@@ -14,7 +14,7 @@ from callback_archive.timeutil import BEIJING, parse_time
 from callback_archive.workcalendar import WorkCalendar
 from conftest import REPO
 
-POLICY = Policy(yaml.safe_load((REPO / "policy.yaml").read_text(encoding="utf-8")))
+POLICY = Policy.from_data(yaml.safe_load((REPO / "policy.yaml").read_text(encoding="utf-8")))
 UNITS = {
     "tanggu": Unit("tanggu", "塘沽供电分公司", "branch", "赵志刚", "王静"),
     "xinbei": Unit("xinbei", "新北供电所", "station", "吴明", "郑晓燕", parent="tanggu"),

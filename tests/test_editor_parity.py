@@ -22,6 +22,7 @@ import pytest
 import yaml
 
 from callback_archive.engine import loader as archive
+from callback_archive.schemawalk import walk
 from callback_archive.timeutil import parse_time
 from callback_archive.yamlread import parse_yaml
 from conftest import REPO
@@ -189,14 +190,7 @@ def test_every_file_kind_the_validator_reads_has_its_schema_in_the_editor() -> N
 @pytest.mark.parametrize("kind", ["visit", "letter"])
 def test_hovering_any_field_of_a_record_explains_it_in_chinese(kind: str) -> None:
     schema = json.loads((REPO / "schemas" / f"{kind}.schema.json").read_text(encoding="utf-8"))
-
-    def walk(node: dict, path: str) -> None:
-        for name, sub in node.get("properties", {}).items():
-            where = f"{path}.{name}" if path else name
-            assert CJK.search(sub.get("title", "")), f"{kind}: {where} 没有中文标题"
-            walk(sub, where)
-            items = sub.get("items", {})
-            target = schema["$defs"][items["$ref"].rsplit("/", 1)[-1]] if "$ref" in items else items
-            walk(target, where)
-
-    walk(schema, "")
+    fields = walk(schema).fields
+    assert fields
+    for field in fields:
+        assert CJK.search(field.title), f"{kind}: {field.path} 没有中文标题"

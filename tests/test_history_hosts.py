@@ -9,6 +9,7 @@ from pathlib import Path
 from conftest import add_visit, run_validate
 from gitrepo import GitRepo
 
+from callback_archive.archive import ArchiveAt
 from callback_archive.engine.loader import load_archive
 from callback_archive.audit import audit_events
 from callback_archive.history import load_history
@@ -98,6 +99,6 @@ def test_fast_forward_of_an_unrebased_branch_keeps_the_commit_time(archive):
     assert landing.time.isoformat() == COMMITTED and not landing.via_pull_request
     assert landed_late(archive) == []
     # What the archive can say: the audit lists the commit among changes that reached main without a merge request.
-    events = audit_events(load_archive(archive), history, datetime(2026, 12, 10, 9, tzinfo=BEIJING))
+    events = audit_events(ArchiveAt.of(load_archive(archive), history, datetime(2026, 12, 10, 9, tzinfo=BEIJING)))
     direct = [c for month in events.months() for c in events.of_month(month)["direct_commits"]]
     assert [c["commit"] for c in direct if any(ch["file"] == RECORD for ch in c["changes"])] == [landing.sha]

@@ -72,11 +72,9 @@ def test_an_earlier_now_is_a_full_run(committed):
     assert "读取统计" in run.stderr and run.stdout == full(committed, "2026-11-25T09:00").stdout
 
 
-def test_a_policy_change_is_a_full_run(committed):
+def test_a_policy_change_is_a_full_run(committed, policy_with):
     validate(committed)
-    policy = committed / "policy.yaml"
-    policy.write_text(policy.read_text(encoding="utf-8").replace("merge_warning_days: 3", "merge_warning_days: 4"),
-                      encoding="utf-8")
+    policy_with({"audit.merge_warning_days": 4})
     run = validate(committed)
     assert "读取统计" in run.stderr and run.stdout == full(committed).stdout
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from callback_archive.engine.loader import load_archive
-from callback_archive.history import load_history
+from callback_archive.archive import open_archive
 from callback_archive.penalties import late_arrivals, penalty_cases
 from callback_archive.reports.monthly import month_summary
 from callback_archive.reports.stats import unit_tallies
@@ -22,10 +21,8 @@ def archive(archive):
 
 
 def cases_at(root, as_of: str, history: bool = False) -> dict[str, object]:
-    loaded = load_archive(root)
-    if history:
-        loaded.history = load_history(root).until(parse_time(as_of))
-    return {c.id: c for c in penalty_cases(loaded, parse_time(as_of)) if c.article != "第二十七条"}
+    return {c.id: c for c in penalty_cases(open_archive(root, as_of=parse_time(as_of), git=history))
+            if c.article != "第二十七条"}
 
 
 def decide(root, month: str, items: str) -> None:
@@ -97,7 +94,7 @@ def test_untimed_callback_unreached_at_the_cut_off_is_one_25_case_that_stays(arc
     complaint(archive, "HF-20261208-0001", "2026-12-08 10:00", reached=True)  # reached after the cut-off
     after = cases_at(archive, AS_OF)
     assert [(i, c.article, c.month) for i, c in after.items()] == [("tanggu-GD2026111000777", "第二十五条", (2026, 11))]
-    row = unit_tallies(load_archive(archive), parse_time(AS_OF))[(2026, 11)]["tanggu"].category_row("other")
+    row = unit_tallies(open_archive(archive, as_of=parse_time(AS_OF), git=False))[(2026, 11)]["tanggu"].category_row("other")
     assert (row["late"], row["on_time"]) == (1, 0)  # done after the cut-off: late in the statistics
     run = run_validate("--root", str(archive), "--as-of", AS_OF, "--format", "json")
     [late] = [f for f in run.findings if f["code"] == "callback-late"]
@@ -126,9 +123,9 @@ def test_a_decision_of_a_closed_month_still_applies_after_a_late_record_lands(ar
     after = cases["tanggu-GD2026102000001"]
     assert (after.month, after.article, after.head_amount, after.causes) == ((2026, 10), "第二十六条", 300, before.causes)
     assert not [c for c in cases.values() if c.month == (2026, 11)]  # no second fine for the same order
-    [arrival] = late_arrivals(load_archive(archive), parse_time(AS_OF))
+    [arrival] = late_arrivals(open_archive(archive, as_of=parse_time(AS_OF), git=False))
     assert (arrival.month, arrival.case, arrival.record) == ((2026, 11), "tanggu-GD2026102000001", "HF-20261110-0001")
-    summary = month_summary(load_archive(archive), (2026, 11), parse_time(AS_OF))
+    summary = month_summary(open_archive(archive, as_of=parse_time(AS_OF), git=False), (2026, 11))
     assert [a["case"] for a in summary["late_arrivals"]] == ["tanggu-GD2026102000001"]
 
 
@@ -157,9 +154,7 @@ def test_a_record_landed_after_its_repair_limit_is_a_26_case(archive, landed, la
         case = cases["tanggu-GD2026112600001"]
         assert case.article == "第二十六条" and case.causes[0].text.startswith("档案建立超时")
         assert "2026-11-27 10:01 才合并到 main（提交 " in case.causes[0].text
-    loaded = load_archive(archive)
-    loaded.history = load_history(archive)
-    row = unit_tallies(loaded, parse_time(AS_OF))[(2026, 11)]["tanggu"].category_row("repair")
+    row = unit_tallies(open_archive(archive, as_of=parse_time(AS_OF)))[(2026, 11)]["tanggu"].category_row("repair")
     assert (row["late"], row["on_time"]) == (int(late), int(not late))
 
 
@@ -182,15 +177,15 @@ def test_a_unit_reporting_from_november_is_not_fined_for_october(archive):
               visited="2026-10-15 12:00")
     add_visit(archive, "HF-20261115-0001", unit="xinbei", order="GD2026111500001", archived="2026-11-15T10:00:00+08:00",
               visited="2026-11-15 12:00")
-    loaded = load_archive(archive)
-    ids = {c.id for c in penalty_cases(loaded, parse_time(AS_OF)) if c.article == "第二十七条"}
+    loaded = open_archive(archive, as_of=parse_time(AS_OF), git=False)
+    ids = {c.id for c in penalty_cases(loaded) if c.article == "第二十七条"}
     assert "xinbei-report-2026-10" not in ids
     assert {"xinbei-report-2026-11", "tanggu-report-2026-10"} <= ids
     run = run_validate("--root", str(archive), "--as-of", AS_OF, "--format", "json")
     missing = {f["file"] for f in run.findings if f["code"] == "submission-missing"}
     assert "records/submissions/2026-10/xinbei.yaml" not in missing
     assert "records/submissions/2026-11/xinbei.yaml" in missing
-    october = month_summary(loaded, (2026, 10), parse_time(AS_OF))
+    october = month_summary(loaded, (2026, 10))
     assert {u["id"]: u["submission"]["state"] for u in october["units"]}["xinbei"] == "not-required"
 
 
@@ -223,9 +218,7 @@ def test_an_untimed_callback_landed_after_the_cut_off_is_the_25_case_and_late(ar
     GitRepo(archive).commit("登记回访", at="2026-12-07T09:00:00+08:00")  # but on main only after it
     cases = cases_at(archive, AS_OF, history=True)
     assert [(i, c.article) for i, c in cases.items()] == [("tanggu-GD2026111000777", "第二十五条")]
-    loaded = load_archive(archive)
-    loaded.history = load_history(archive)
-    row = unit_tallies(loaded, parse_time(AS_OF))[(2026, 11)]["tanggu"].category_row("other")
+    row = unit_tallies(open_archive(archive, as_of=parse_time(AS_OF)))[(2026, 11)]["tanggu"].category_row("other")
     assert (row["late"], row["on_time"]) == (1, 0)
     run = run_validate("--root", str(archive), "--as-of", AS_OF, "--format", "json")
     [landed] = [f for f in run.findings if f["code"] == "callback-landed-late"]
@@ -234,8 +227,8 @@ def test_an_untimed_callback_landed_after_the_cut_off_is_the_25_case_and_late(ar
 
 def test_the_sample_shows_a_unit_set_up_in_november():
     """The sample's 中新生态城供电所 reports from 2026-11: October neither requires nor fines it."""
-    sample = load_archive(REPO)
-    october = month_summary(sample, (2026, 10), parse_time("2026-12-04T09:00"))
+    sample = open_archive(REPO, as_of=parse_time("2026-12-04T09:00"), git=False)
+    october = month_summary(sample, (2026, 10))
     states = {u["id"]: u["submission"]["state"] for u in october["units"]}
     assert states["zhongxin"] == "not-required" and states["chadian"] == "missing"
-    assert not any(case.unit == "zhongxin" for case in penalty_cases(sample, parse_time("2026-12-04T09:00")))
+    assert not any(case.unit == "zhongxin" for case in penalty_cases(sample))

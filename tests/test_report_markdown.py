@@ -9,6 +9,7 @@ from pathlib import Path
 import markdown
 import pytest
 
+from callback_archive.archive import ArchiveAt, open_archive
 from callback_archive.engine.loader import load_archive
 from callback_archive.render.markdown import escape_text, render_index, render_month
 from callback_archive.reports.monthly import month_summary
@@ -173,7 +174,7 @@ def test_page_defines_the_on_time_rate_where_it_shows_it(page):
 def test_a_month_not_yet_closed_says_its_figures_will_change(archive, summary):
     assert not summary["closed"]  # the fixture's as-of is before 2026-12-05 16:00
     assert "未结月，数字会变" in render_month(summary)
-    closed = month_summary(load_archive(archive), (2026, 11), parse_time("2026-12-06T09:00"))
+    closed = month_summary(open_archive(archive, as_of=parse_time("2026-12-06T09:00"), git=False), (2026, 11))
     assert closed["closed"] and "未结月" not in render_month(closed)
 
 
@@ -182,7 +183,7 @@ def test_a_provisional_case_stays_out_of_the_totals(archive):
     # 2027-12-30, its 7 working days (第十四条) run into 2028 and are counted provisionally.
     add_visit(archive, "HF-20280120-0001", category="business", kind="new-install", order="GD2027123000001",
               archived="2027-12-30T10:00:00+08:00", visited="2028-01-20 10:00")
-    summary = month_summary(load_archive(archive), (2028, 1), parse_time("2028-02-10T09:00"))
+    summary = month_summary(open_archive(archive, as_of=parse_time("2028-02-10T09:00"), git=False), (2028, 1))
     case = next(c for c in summary["penalties"] if c["unit"] == "tanggu")
     assert case["provisional"] and case["unit_amount"] == 1000
     totals = summary["company"]["penalties"]
@@ -213,9 +214,8 @@ def test_records_after_a_submission_are_counted_apart_not_as_a_discrepancy(archi
     repo.commit("补登回访", at="2026-12-03T09:00:00+08:00")
 
     def tanggu_row(as_of: str) -> list[str]:
-        loaded = load_archive(archive)
-        loaded.history = load_history(archive, use_cache=False).until(parse_time(as_of))
-        summary = month_summary(loaded, (2026, 11), parse_time(as_of))
+        loaded = ArchiveAt.of(load_archive(archive), load_history(archive, use_cache=False), parse_time(as_of))
+        summary = month_summary(loaded, (2026, 11))
         return Page(to_html(render_month(summary))).row("塘沽供电分公司", cells=7)
 
     row = tanggu_row("2026-12-04T09:00")
@@ -225,7 +225,7 @@ def test_records_after_a_submission_are_counted_apart_not_as_a_discrepancy(archi
     submitted.write_text(submitted.read_text(encoding="utf-8").replace("total: 1", "total: 0"), encoding="utf-8")
     repo.commit("改动上报数字", at="2026-12-03T10:00:00+08:00")
     assert tanggu_row("2026-12-04T09:00")[3:] == ["0", "2", "1", "与档案不一致：请核对上报文件"]  # 2 more, 1 later
-    page = Page(to_html(render_month(month_summary(load_archive(archive), (2026, 11), parse_time("2026-12-04T09:00")))))
+    page = Page(to_html(render_month(month_summary(open_archive(archive, as_of=parse_time("2026-12-04T09:00"), git=False), (2026, 11)))))
     assert page.row("营销部", cells=7)[3:] == ["—", "2", "—", "—"]  # no submission (its archive figure: the company)
     assert "与档案不同（没有 Git 历史" in page.row("塘沽供电分公司", cells=7)[6]  # no history: cannot tell
 
@@ -246,7 +246,6 @@ def test_a_migrated_record_is_not_a_later_arrival(archive):
               visited="2026-11-20 08:00")  # before history_since (2026-11-26): migrated after the submission
     repo.commit("迁移旧系统的回访", at="2026-11-26T12:00:00+08:00")
     as_of = parse_time("2026-12-04T09:00")
-    loaded = load_archive(archive)
-    loaded.history = load_history(archive, use_cache=False).until(as_of)
-    row = Page(to_html(render_month(month_summary(loaded, (2026, 11), as_of)))).row("塘沽供电分公司", cells=7)
+    loaded = ArchiveAt.of(load_archive(archive), load_history(archive, use_cache=False), as_of)
+    row = Page(to_html(render_month(month_summary(loaded, (2026, 11))))).row("塘沽供电分公司", cells=7)
     assert row[3:] == ["0", "1", "0", "与档案不一致：请核对上报文件"]  # it was in the old system: not "later"

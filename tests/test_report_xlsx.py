@@ -205,14 +205,14 @@ def _formula_archive(root: Path) -> None:
 def test_no_text_becomes_a_formula_and_each_is_shown_as_written(archive: Path, tmp_path: Path) -> None:
     from zipfile import ZipFile
 
-    from callback_archive.engine.loader import load_archive
+    from callback_archive.archive import open_archive
     from callback_archive.reports.monthly import month_summary
     from callback_archive.timeutil import parse_time
     from conftest import AS_OF
 
     _formula_archive(archive)
     path = tmp_path / "2026-11.xlsx"
-    write_workbook(month_summary(load_archive(archive), (2026, 11), parse_time(AS_OF)), path)
+    write_workbook(month_summary(open_archive(archive, as_of=parse_time(AS_OF), git=False), (2026, 11)), path)
     workbook = openpyxl.load_workbook(path)
     cells = [cell for ws in workbook.worksheets for row in ws.iter_rows() for cell in row if cell.value is not None]
     assert [c.coordinate for c in cells if c.data_type == "f"] == []

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import yaml
 
-from conftest import REPO, place
+from conftest import REMOVE, REPO, place
 from test_import_orders_hostile import stderr_on_a_terminal
 
 SCRIPT = REPO / "scripts" / "draw_sample.py"
@@ -112,9 +112,8 @@ def test_a_broken_existing_sample_is_a_chinese_error_not_a_traceback(archive, tm
     assert_refused(run_script(str(path), "--month", "2026-11", "--root", str(archive), "--verify"), 2, "没有 records/samples/2026-11.yaml，无从核对")
 
 
-def test_a_broken_policy_is_a_chinese_error(archive, tmp_path):
-    policy = archive / "policy.yaml"
-    policy.write_text(policy.read_text(encoding="utf-8").replace("sampling:", "sampling_off:"), encoding="utf-8")
+def test_a_broken_policy_is_a_chinese_error(archive, policy_with, tmp_path):
+    policy_with({"sampling": REMOVE})
     result = run_script(*draw_args(write_list(tmp_path, customers_cn().encode("gbk")), archive))
     assert_refused(result, 2, "policy.yaml", "无法取得抽样比例")
     assert not (archive / SAMPLE).exists()

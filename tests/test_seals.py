@@ -17,6 +17,7 @@ from conftest import REPO, add_visit, run_validate
 from gitrepo import GitRepo
 
 from callback_archive.cli import reports as build_reports_cli
+from callback_archive.archive import ArchiveAt
 from callback_archive.engine.loader import load_archive
 from callback_archive.audit import audit_pages
 from callback_archive.history import load_history
@@ -148,16 +149,16 @@ def test_build_reports_seal_runs_as_a_user_runs_it(archive, sealer_env, monkeypa
 def test_the_audit_page_lists_the_seals_and_their_state(archive, sealer_env):
     repo = landed_in_time(archive)
     as_of = parse_time("2026-12-10T09:00")
-    page = audit_pages(load_archive(archive), load_history(archive, use_cache=False), as_of)["audit/index.md"]
+    page = audit_pages(ArchiveAt.of(load_archive(archive), load_history(archive, use_cache=False), as_of))["audit/index.md"]
     assert "## 封存" in page and "尚无封存的月份。" in page
     assert build(archive, "--month", "2026-11", "--as-of", "2026-12-06T09:00", "--seal")[0] == 0
     sealed = repo.head()
-    page = audit_pages(load_archive(archive), load_history(archive, use_cache=False), as_of)["audit/index.md"]
+    page = audit_pages(ArchiveAt.of(load_archive(archive), load_history(archive, use_cache=False), as_of))["audit/index.md"]
     assert f"| 2026-11 | archive/2026-11 | {sealed[:10]} | 2026-12-06 09:00 | 完好 |" in page
     repo.git("commit", "-q", "--amend", "--no-edit", at="2026-11-27T12:00:00+08:00")
-    page = audit_pages(load_archive(archive), load_history(archive, use_cache=False), as_of)["audit/index.md"]
+    page = audit_pages(ArchiveAt.of(load_archive(archive), load_history(archive, use_cache=False), as_of))["audit/index.md"]
     assert "历史被改写（main 已不含该提交）" in page
-    earlier = audit_pages(load_archive(archive), load_history(archive, use_cache=False), parse_time("2026-12-06T08:00"))
+    earlier = audit_pages(ArchiveAt.of(load_archive(archive), load_history(archive, use_cache=False), parse_time("2026-12-06T08:00")))
     assert "尚无封存的月份。" in earlier["audit/index.md"]  # not sealed yet at that moment
 
 

@@ -248,7 +248,7 @@ def test_a_record_block_shows_every_field(archive_root: Path, pages: dict) -> No
             assert text in block, (visit.id, text)
             shown += 1
     assert shown > 4000
-    titles = RecordBlocks(site).titles["letter"]
+    titles = RecordBlocks(site).titles  # the letter schema's, by field path
     for letter in archive.letters:
         block = _block(pages[where[letter.id]], letter.id)
         for key in set(letter.source.data) - {"id", "kind", "unit"}:

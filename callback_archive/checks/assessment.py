@@ -5,6 +5,7 @@ from __future__ import annotations
 from ..findings import Finding, finding
 from ..engine.groups import by_decisions_month, by_submission_month
 from .declaration import check
+from ..archive import ArchiveAt
 from ..penalties import decision_problem, penalty_cases, self_judged
 from ..submissions import archive_figures, differences, months_due, submission_state, submitted_time
 from ..timeutil import format_time
@@ -41,13 +42,13 @@ def check_submissions(archive, context) -> list[Finding]:
                                  f"{month} 统计于 {format_time(submitted)}{landed}上报，晚于时限 {format_time(due)}"
                                  "（每月 5 日 16:00 前，节假日不顺延），按第二十七条考核。", record=submission.unit))
         changed = differences(submission.figures,
-                              archive_figures(archive, submission.unit, submission.year, submission.month, context.as_of))
+                              archive_figures(ArchiveAt(archive, context.as_of), submission.unit, submission.year, submission.month))
         if changed:
             found.append(finding("submission-differs", source.path, source.line_of("figures"),
                                  f"上报数字与档案统计不一致：{'；'.join(changed)}。上报后又有记录入档时也会出现这种情况，"
                                  "请核对；需要更正时重新生成上报（build_reports.py --submit）并登记更正。", record=submission.unit))
-    for (year, month), unit in ((m, u) for m in months_due(archive, context.as_of) for u in archive.units):
-        state, _ = submission_state(archive, unit, year, month, context.as_of)
+    for (year, month), unit in ((m, u) for m in months_due(ArchiveAt(archive, context.as_of)) for u in archive.units):
+        state, _ = submission_state(ArchiveAt(archive, context.as_of), unit, year, month)
         if state == "missing":
             found.append(finding("submission-missing", f"records/submissions/{year}-{month:02d}/{unit}.yaml", None,
                                  f"{archive.units[unit].name} {year}-{month:02d} 的月度统计未在 "
@@ -67,7 +68,7 @@ def check_decisions(archive, context) -> list[Finding]:
     (0 or within the range), and, for a case of the deciding department itself, carry a company leader's approval."""
     if archive.policy is None or not archive.decisions:
         return []
-    cases = {(c.month, c.id): c for c in penalty_cases(archive, context.as_of)}
+    cases = {(c.month, c.id): c for c in penalty_cases(ArchiveAt(archive, context.as_of))}
     found = []
     for decisions in archive.decisions:
         source = decisions.source

@@ -12,6 +12,7 @@ from collections import Counter, defaultdict
 from datetime import date
 from typing import Iterable
 
+from ..archive import ArchiveAt
 from ..deadlines import end_of_day
 from ..obligations import (
     completed_years,
@@ -36,8 +37,8 @@ _ROUND_CODES = ("id-file-mismatch", "round-invalid", "card-round-below-ratio", "
 
 
 def needs_callback(archive, order) -> bool:
-    rule = archive.policy.data["coverage"]
-    return order.kind in rule["order_kinds"] or bool(set(order.groups) & set(rule["order_groups"]))
+    rule = archive.policy.coverage
+    return order.kind in rule.order_kinds or bool(set(order.groups) & set(rule.order_groups))
 
 
 @check(codes=("order-duplicate", "unit-unknown"), group=by_order, reads=("orders", "units"))
@@ -115,12 +116,12 @@ def check_visits_against_orders(archive, context) -> Iterable[Finding]:
 
 
 def _rule_for(archive, visit) -> dict | None:
-    for rule in archive.policy.data["responsibilities"]:
-        if visit.trigger and visit.trigger.kind in rule.get("trigger_kinds", ()):
+    for rule in archive.policy.responsibilities:
+        if visit.trigger and visit.trigger.kind in rule.trigger_kinds:
             return rule
-        if set(visit.customer.groups) & set(rule.get("groups", ())):
+        if set(visit.customer.groups) & set(rule.groups):
             return rule
-        if visit.category in rule.get("categories", ()):
+        if visit.category in rule.categories:
             return rule
     return None
 
@@ -136,15 +137,15 @@ def check_responsibilities(archive, context) -> Iterable[Finding]:
         if rule is None:
             continue
         source = visit.source
-        if visit.method not in rule["methods"]:
+        if visit.method not in rule.methods:
             yield finding("method-unexpected", source.path, source.line_of("method"),
-                          f"{rule['name']}按细则采用{labels('visit.method', rule['methods'])}方式，"
+                          f"{rule.name}按细则采用{labels('visit.method', rule.methods)}方式，"
                           f"本次为{label('visit.method', visit.method)}：第六条允许结合实际确定形式，"
                           "如属有意安排请在 opinion 中说明原因；否则请核对。", record=visit.id)
         unit = archive.units.get(visit.unit)
-        if unit is not None and unit.kind not in rule["unit_kinds"]:
+        if unit is not None and unit.kind not in rule.unit_kinds:
             yield finding("unit-unexpected", source.path, source.line_of("unit"),
-                          f"{rule['name']}按“谁受理谁负责”应由{labels('units.units.kind', rule['unit_kinds'])}负责，本记录为{unit.name}：请核对责任单位。", record=visit.id)
+                          f"{rule.name}按“谁受理谁负责”应由{labels('units.units.kind', rule.unit_kinds)}负责，本记录为{unit.name}：请核对责任单位。", record=visit.id)
     marketing_groups = {"npc-deputy", "cppcc-member", "media"}
     for letter in archive.letters:
         unit = archive.units.get(letter.unit)
@@ -159,8 +160,8 @@ def check_key_customers(archive, context) -> Iterable[Finding]:
     """Standing key customers are called back one by one, at least once a year (第五、十二条)."""
     if archive.policy is None:
         return
-    needed = archive.policy.data["coverage"]["key_customers_per_year"]
-    for year in completed_years(archive, context.as_of):
+    needed = archive.policy.coverage.key_customers_per_year
+    for year in completed_years(ArchiveAt(archive, context.as_of)):
         for customer, count in uncalled_key_customers(archive, year):
             yield finding("key-customer-uncalled", KEY_FILE, customer.line,
                           f"重点客户 {customer.name}（户号 {customer.account}，{labels('visit.customer.groups', customer.groups)}）{year} 年"
@@ -183,7 +184,7 @@ def check_large_customers(archive, context) -> Iterable[Finding]:
                           f"户号 {visit.customer.account} 不在大电力客户名册 {LARGE_FILE} 中：请核对户号，或先在名册中登记该客户。",
                           record=visit.id)
     yield from _check_plans(archive, context, register)
-    for year in completed_years(archive, context.as_of):
+    for year in completed_years(ArchiveAt(archive, context.as_of)):
         for customer in unvisited_large_customers(archive, year):
             yield finding("large-customer-unvisited", LARGE_FILE, customer.line,
                               f"大电力客户 {customer.name}（户号 {customer.account}，{customer.voltage_kv:g} 千伏）{year} 年没有走访或座谈记录："
@@ -226,7 +227,7 @@ def _check_plans(archive, context, register) -> Iterable[Finding]:
             names = "、".join(f"{c.name}（{c.account}）" for c in missing)
             yield finding("plan-incomplete", source.path, source.line_of("entries"),
                           f"{year} 年计划没有覆盖名册中的 {len(missing)} 户：{names}。计划应覆盖每一户大电力客户（第五、十七条）。")
-        progress = plan_progress(archive, plan, context.as_of)
+        progress = plan_progress(ArchiveAt(archive, context.as_of), plan)
         for entry in plan.entries:
             if progress[entry.account] == "overdue" and plan.year == today.year:
                 customer = register.get(entry.account)
@@ -243,7 +244,7 @@ def check_card_rounds(archive, context) -> Iterable[Finding]:
     """连心卡 rounds (第十七条): twice a year, 10 % / 1 % of the month's customers, within a month, each card a visit."""
     if archive.policy is None:
         return
-    rule = archive.policy.data["card_rounds"]
+    rule = archive.policy.card_rounds
     returned_visits: dict[str, Counter] = defaultdict(Counter)
     for visit in archive.visits:
         if visit.category != "card" or visit.round is None:
@@ -262,10 +263,10 @@ def check_card_rounds(archive, context) -> Iterable[Finding]:
     for card_round in archive.rounds.values():
         yield from _check_round(card_round, rule, returned_visits[card_round.id])
     by_year = Counter(r.year for r in archive.rounds.values())
-    for year in sorted(set(by_year) | set(completed_years(archive, context.as_of))):
-        if context.as_of > end_of_day(date(year, 12, 31)) and by_year[year] < rule["per_year"]:
+    for year in sorted(set(by_year) | set(completed_years(ArchiveAt(archive, context.as_of)))):
+        if context.as_of > end_of_day(date(year, 12, 31)) and by_year[year] < rule.per_year:
             yield finding("card-rounds-too-few", "records/rounds/", None,
-                          f"{year} 年只组织了 {by_year[year]} 次连心卡发放回收，少于每年 {rule['per_year']} 次（第十七条）。")
+                          f"{year} 年只组织了 {by_year[year]} 次连心卡发放回收，少于每年 {rule.per_year} 次（第十七条）。")
 
 
 _KIND_NAMES = {"residential": "居民", "non-residential": "非居民"}  # shorter than the schema's 居民客户
@@ -284,10 +285,10 @@ def _check_round(card_round, rule, visits: Counter) -> Iterable[Finding]:
                           f"{name}客户数字对不上：回收 {returned} 张、发放 {sent} 张、当月客户 {customers} 户，"
                           "应满足 回收 ≤ 发放 ≤ 客户数：请核对。", record=card_round.id)
             continue
-        needed = math.ceil(customers * rule["ratio"][kind])
+        needed = math.ceil(customers * rule.ratio[kind])
         if sent < needed:
             yield finding("card-round-below-ratio", source.path, source.line_of(f"sent.{kind}"),
-                          f"{name}客户发放 {sent} 张，少于当月 {customers} 户的 {rule['ratio'][kind]:.0%}（至少 {needed} 张，第十七条）。",
+                          f"{name}客户发放 {sent} 张，少于当月 {customers} 户的 {rule.ratio[kind]:.0%}（至少 {needed} 张，第十七条）。",
                           record=card_round.id)
         if visits[kind] != returned:
             yield finding("card-returns-mismatch", source.path, source.line_of(f"returned.{kind}"),
@@ -297,9 +298,9 @@ def _check_round(card_round, rule, visits: Counter) -> Iterable[Finding]:
     if card_round.finished_at < card_round.started_at:
         yield finding("round-invalid", source.path, source.line_of("finished_at"),
                       "完成日期早于开始日期：请核对。", record=card_round.id)
-    elif card_round.finished_at > _add_months(card_round.started_at, rule["max_months"]):
+    elif card_round.finished_at > _add_months(card_round.started_at, rule.max_months):
         yield finding("card-round-too-long", source.path, source.line_of("finished_at"),
-                      f"本轮从 {card_round.started_at} 开始、{card_round.finished_at} 完成，超过 {rule['max_months']} 个月"
+                      f"本轮从 {card_round.started_at} 开始、{card_round.finished_at} 完成，超过 {rule.max_months} 个月"
                       "（组织、发放、回收、统计、分类、归档、上报全过程历时一个月完成，第十七条）。", record=card_round.id)
 
 
@@ -315,7 +316,7 @@ def check_samples(archive, context) -> Iterable[Finding]:
     """Each month's sampled callbacks reach the policy ratio in every usage type (第五条)."""
     if archive.policy is None:
         return
-    ratio = archive.policy.data["sampling"]["ratio"]
+    ratio = archive.policy.sampling.ratio
     for sample in archive.samples:
         source = sample.source
         expected = f"records/samples/{sample.year}-{sample.month:02d}.yaml"

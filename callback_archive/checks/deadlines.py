@@ -107,8 +107,8 @@ def check_callback_deadlines(archive, context) -> Iterable[Finding]:
             yield finding("callback-overdue", last.source.path, last.source.line_of("reached"),
                           f"工单 {case.order} 至今未联系上客户（已尝试 {len(case.failed)} 次：{days}），时限 {deadline.due_text}"
                           f"（{deadline.rule}）已过，{_lateness(deadline, context.as_of, archive)}：请尽快回访并登记。"
-                          f"确实联系不上的，在至少 {rule['min_days']} 天内尝试满 {rule['min_attempts']} 次"
-                          f"且首次尝试在时限内，按“无法联系”结案（{rule['article']}）。{note}",
+                          f"确实联系不上的，在至少 {rule.min_days} 天内尝试满 {rule.min_attempts} 次"
+                          f"且首次尝试在时限内，按“无法联系”结案（{rule.article}）。{note}",
                           record=last.id, article=deadline.article)
 
 
@@ -152,7 +152,7 @@ def check_calendar_years(archive, context) -> Iterable[Finding]:
     if archive.rules is None:
         return
     needed = dict(archive.provisional_counts) if archive.provisional_counts is not None else provisional_counts(archive)
-    month, day = (int(x) for x in archive.policy.calendar["warn_next_year_from"].split("-"))
+    month, day = archive.policy.calendar.warn_next_year_from
     today = context.as_of.date()
     next_year = today.year + 1
     if today >= date(today.year, month, day) and not archive.calendar.is_known_year(next_year):

@@ -6,6 +6,7 @@ import json
 import re
 import sys
 
+from ..archive import ArchiveAt
 from ..engine.loader import load_archive
 from ..audit import (
     audit_events,
@@ -46,14 +47,14 @@ def main(argv: list[str] | None = None) -> int:
             raise UsageError(f"{root} 不是 Git 仓库的根目录：审计需要档案的 Git 历史。")
         if history.shallow:
             raise UsageError("这是 Git 浅克隆，历史不完整：请先运行 git fetch --unshallow（CI 中设置 fetch-depth: 0）。")
-        archive = load_archive(root)
+        at = ArchiveAt.of(load_archive(root), history, as_of)  # the history first: without it nothing to audit
         if args.record is not None:
-            view = record_view(archive, history, args.record)
+            view = record_view(at.records, history, args.record)
             if view is None:
                 raise UsageError(f"档案和 Git 历史中都没有编号为 {args.record} 的回访或复函记录。")
             text = render_record_markdown(view)
         else:
-            events = audit_events(archive, history, as_of)
+            events = audit_events(at)
             if args.month is not None:
                 view = month_view(events, args.month)
                 text = render_month_markdown(view)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 
-from ..engine.loader import load_archive
+from ..archive import open_archive
 from .guard import ChineseArgumentParser, UsageError, add_root_and_as_of, note_left_out, resolve_as_of, resolve_root
 from ..duelist import DueItem, due_items
 from ..timeutil import format_time
@@ -66,7 +66,8 @@ def main(argv: list[str] | None = None) -> int:
         as_of = resolve_as_of(args.as_of)
         if not 0 <= args.days <= MAX_DAYS:
             raise UsageError(f"--days 应为 0 到 {MAX_DAYS} 之间的整数（工作日数），而不是 {args.days}。")
-        archive = load_archive(root)
+        at = open_archive(root, as_of=as_of, git=False)  # the list needs no Git history
+        archive = at.records
         if not archive.units:
             raise UsageError("records/units.yaml 缺失或有误，无法确定单位：请先运行 scripts/validate.py 查看问题。")
         unit = None
@@ -81,7 +82,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"due.py：错误：{exc}", file=sys.stderr)
         return 2
     note_left_out("due.py", archive.findings)
-    items = due_items(archive, as_of, args.days, unit)
+    items = due_items(at, args.days, unit)
     overdue = sum(1 for i in items if i.state == "overdue")
     who = archive.units[unit].name if unit else "全部单位"
     heading = f"截至 {format_time(as_of)}，{who}：逾期 {overdue} 项，今后 {args.days} 个工作日内到期 {len(items) - overdue} 项"

@@ -14,7 +14,7 @@ from typing import Any, Callable
 
 from . import validate as validate_cli
 from ..engine.loader import MAX_FILE_BYTES, classify, decode
-from ..engine.loader import load_archive
+from ..archive import open_archive
 from .guard import ChineseArgumentParser, UsageError, add_root_and_as_of, parse_month, resolve_as_of, resolve_root
 from ..submissions import write_submission
 from ..new_record import (
@@ -689,11 +689,12 @@ def submit_statistics(args) -> int:
     root = resolve_root(args.root)
     as_of = _now(args)
     year, month = parse_month(args.month)
-    archive = load_archive(root)
+    at = open_archive(root, as_of=as_of, git=False)
+    archive = at.records
     if archive.rules is None:
         raise UsageError("policy.yaml 缺失或有误：请先运行 scripts/validate.py 查看问题。")
     try:
-        relpath = write_submission(archive, args.unit, year, month, as_of, args.by)
+        relpath = write_submission(at, args.unit, year, month, args.by)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     print(f"已写入 {relpath}。")

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import datetime
 from pathlib import Path
 
-from ..engine.loader import Archive, load_archive
-from ..history import GitUnavailable, History, create_seal, load_history
+from ..archive import ArchiveAt, open_archive
+from ..history import GitUnavailable, History, create_seal
 from .guard import (
     ChineseArgumentParser, UsageError, add_root_and_as_of, note_left_out, parse_month, resolve_as_of, resolve_root,
 )
@@ -37,13 +36,14 @@ def build_parser() -> ChineseArgumentParser:
     return parser
 
 
-def submit(archive, unit: str, month: tuple[int, int], as_of, by: str | None) -> int:
+def submit(at: ArchiveAt, unit: str, month: tuple[int, int], by: str | None) -> int:
     year, number = month
+    archive = at.records
     try:
-        relative = write_submission(archive, unit, year, number, as_of, by)
+        relative = write_submission(at, unit, year, number, by)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
-    late = "（已超过上报时限，将按第二十七条考核）" if as_of > archive.rules.monthly_report_due(year, number) else ""
+    late = "（已超过上报时限，将按第二十七条考核）" if at.as_of > archive.rules.monthly_report_due(year, number) else ""
     print(f"已生成 {relative}{late}。下一步：git add {relative} && git commit -m \"{archive.units[unit].name} 上报 {year} 年 {number} 月回访统计\" 并发起合并请求。")
     return 0
 
@@ -84,27 +84,25 @@ def main(argv: list[str] | None = None) -> int:
         root = resolve_root(args.root)
         as_of = resolve_as_of(args.as_of)
         month = parse_month(args.month) if args.month else None
-        archive = load_archive(root)
-        history = load_history(root)
-        archive.history = history.until(as_of) if history is not None else None
-        if archive.rules is None:
+        at = open_archive(root, as_of=as_of)
+        if at.records.rules is None:
             raise UsageError("policy.yaml 缺失或有误：请先运行 scripts/validate.py 查看问题。")
         if args.submit:
             if month is None:
                 raise UsageError("--submit 需要同时给出 --month。")
-            return submit(archive, args.submit, month, as_of, args.by)
-        months = [month] if month else months_present(archive, as_of)
-        if month and month not in months_present(archive, as_of):
+            return submit(at, args.submit, month, args.by)
+        months = [month] if month else months_present(at)
+        if month and month not in months_present(at):
             raise UsageError(f"档案中没有 {args.month} 的统计数据。")
     except UsageError as exc:
         print(f"build_reports.py：错误：{exc}", file=sys.stderr)
         return 2
-    note_left_out("build_reports.py", archive.findings)
+    note_left_out("build_reports.py", at.records.findings)
     out = args.out if args.out.is_absolute() else root / args.out
     try:
-        summaries = write_reports(archive, months, as_of, out, index=not month)
+        summaries = write_reports(at, months, out, index=not month)
         if args.seal:
-            seal_months(root, history, summaries)
+            seal_months(root, at.git, summaries)
     except (UsageError, GitUnavailable) as exc:
         print(f"build_reports.py：错误：{exc}", file=sys.stderr)
         return 2
@@ -118,8 +116,7 @@ class SummaryDefect(Exception):
     """A summary that does not follow its schema: a defect of this program, never of the records."""
 
 
-def write_reports(archive: Archive, months: list[tuple[int, int]], as_of: datetime, out: Path,
-                  index: bool) -> list[dict]:
+def write_reports(at: ArchiveAt, months: list[tuple[int, int]], out: Path, index: bool) -> list[dict]:
     """Each month's summary.json, workbook and page under ``out/<年-月>/`` (and the index of months when ``index``);
     returns the summaries written.
 
@@ -129,7 +126,7 @@ def write_reports(archive: Archive, months: list[tuple[int, int]], as_of: dateti
     """
     summaries = []
     for year, number in months:
-        data = month_summary(archive, (year, number), as_of)
+        data = month_summary(at, (year, number))
         problems = summary_problems(data)
         if problems:
             raise SummaryDefect("；".join(problems[:3]))

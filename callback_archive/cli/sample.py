@@ -7,6 +7,7 @@ from pathlib import Path
 
 from .guard import ChineseArgumentParser, UsageError, parse_month, resolve_root
 from ..orders_import import load_units, read_checked_yaml
+from ..policy import Policy
 from ..progress import progress_wanted
 from ..safefile import ensure_inside, locked, write_atomic
 from ..sampling import CustomerListError, draw, headers_help
@@ -61,7 +62,7 @@ def _verify(root: Path, relpath: str, customers: Path, raw: bytes, units: dict[s
 
 def _draw(root: Path, relpath: str, customers: Path, raw: bytes, units: dict[str, str], month: str, seed: int) -> int:
     policy = read_checked_yaml(root, "policy.yaml", "policy", "取得抽样比例")
-    sample = draw(raw, customers.name, month, seed, policy["sampling"]["ratio"], units, progress_wanted())
+    sample = draw(raw, customers.name, month, seed, Policy.from_data(policy).sampling.ratio, units, progress_wanted())
     target = root / relpath
     ensure_inside(root, target.parent)
     try:

@@ -45,7 +45,7 @@ CACHE_DIR = Path(".cache") / "records"
 FORMAT = 2
 BUCKETS = 16  # shards per folder
 # Modules whose code decides what reading a file gives: any change to them empties the cache.
-READER_MODULES = ("engine/loader", "engine/cache", "fileread", "findings", "model", "orders", "schemas", "timeutil", "yamlread")
+READER_MODULES = ("engine/loader", "engine/cache", "fileread", "findings", "model", "orders", "schemas", "schemawalk", "timeutil", "yamlread")
 CHUNK = 500  # files per task sent to a worker: large enough that sending it costs little
 PARALLEL_FROM = 2000  # fewer files than this are read in this process: starting workers costs more
 IN_FLIGHT = 8  # chunks given to each worker ahead of the one this process is waiting for

@@ -492,7 +492,7 @@ def _load_policy(payload: tuple[Any, ...] | None, findings: list[Finding]) -> Po
         return None
     rows, body = payload
     findings.extend(Finding(POLICY_FILE, *row) for row in rows)
-    return Policy(body[2]) if body is not None and body[0] else None
+    return Policy.from_data(body[2]) if body is not None and body[0] else None
 
 
 LINK_FREE_FOLDERS = ("schemas", "docs")  # besides records/: the formats and the site's pages

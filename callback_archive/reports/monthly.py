@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from ..archive import ArchiveAt
 from ..engine.loader import Archive
 from ..cases import STATE_LABELS, letter_state
 from ..obligations import plan_progress
@@ -28,8 +29,8 @@ TIMED_CATEGORIES = ("business", "repair", "letter")
 UNTIMED_CATEGORIES = ("other",)
 
 
-def months_present(archive: Archive, as_of: datetime) -> list[Month]:
-    return sorted(unit_tallies(archive, as_of))
+def months_present(at: ArchiveAt) -> list[Month]:
+    return sorted(unit_tallies(at))
 
 
 def _group_row(tally: Tally, categories: tuple[str, ...]) -> dict:
@@ -99,18 +100,19 @@ def _submission_check(archive: Archive, submission: Submission | None, scope: Ta
             "archive_total": scope.totals()["total"], "after_submission": after}
 
 
-def month_summary(archive: Archive, month: Month, as_of: datetime) -> dict:
+def month_summary(at: ArchiveAt, month: Month) -> dict:
     """Everything the monthly report shows, as plain data (the contract of summary.json)."""
+    archive, as_of = at.records, at.as_of
     year, number = month
-    tallies = unit_tallies(archive, as_of).get(month, {})
+    tallies = unit_tallies(at).get(month, {})
     combined = rollups(archive, tallies)
-    cases = [c for c in penalty_cases(archive, as_of) if c.month == month]
+    cases = [c for c in penalty_cases(at) if c.month == month]
     whole = company(tallies)
     units = []
     for unit in archive.units.values():
         own = tallies.get(unit.id, Tally())
         has_children = any(u.parent == unit.id for u in archive.units.values())
-        state, submission = submission_state(archive, unit.id, year, number, as_of)
+        state, submission = submission_state(at, unit.id, year, number)
         units.append({
             "id": unit.id,
             "name": unit.name,
@@ -136,12 +138,12 @@ def month_summary(archive: Archive, month: Month, as_of: datetime) -> dict:
         "report_due": format_time(due),
         "closed": as_of > due,
         "statistics_rule": STATISTICS_RULE,
-        "penalty_counting": archive.policy.data["penalties"]["counting"],
+        "penalty_counting": archive.policy.penalties.counting,
         "category_names": CATEGORY_NAMES,
         "units": units,
         "company": {**tally_data(whole), "penalties": _penalty_totals(cases)},
-        "letters": _letters(archive, month, as_of),
-        "large_customers": _large_customers(archive, month, as_of),
+        "letters": _letters(at, month),
+        "large_customers": _large_customers(at, month),
         "card_rounds": _card_rounds(archive, month),
         "opinions": [
             {"record": o.record, "file": o.file, "unit": o.unit, "category": o.category,
@@ -150,19 +152,20 @@ def month_summary(archive: Archive, month: Month, as_of: datetime) -> dict:
         ],
         "penalties": [c.as_dict() for c in cases],
         # Records that arrived this month for cases of months already closed: listed, not fined again.
-        "late_arrivals": [a.as_dict() for a in late_arrivals(archive, as_of) if a.month == month],
+        "late_arrivals": [a.as_dict() for a in late_arrivals(at) if a.month == month],
         "conduct": [r for r in conduct_referrals(archive) if r["month"] == f"{year}-{number:02d}"],
     }
 
 
-def _letters(archive: Archive, month: Month, as_of: datetime) -> list[dict]:
+def _letters(at: ArchiveAt, month: Month) -> list[dict]:
+    archive = at.records
     rows = []
     for letter in sorted(archive.letters, key=lambda x: (x.received_at, x.id)):
         deadline = archive.rules.for_letter(letter)
         counted = (deadline.due.year, deadline.due.month) if deadline else (letter.received_at.year, letter.received_at.month)
         if counted != month:
             continue
-        state = letter_state(letter, deadline, as_of)
+        state = letter_state(letter, deadline, at.as_of)
         rows.append({
             "id": letter.id, "file": letter.source.path, "unit": letter.unit,
             "kind": label("letter.kind", letter.kind), "sender_group": label("letter.sender.group", letter.sender_group),
@@ -174,12 +177,12 @@ def _letters(archive: Archive, month: Month, as_of: datetime) -> list[dict]:
     return rows
 
 
-def _large_customers(archive: Archive, month: Month, as_of: datetime) -> list[dict]:
-    plan = archive.plans.get(month[0])
+def _large_customers(at: ArchiveAt, month: Month) -> list[dict]:
+    plan = at.records.plans.get(month[0])
     if plan is None:
         return []
-    progress = plan_progress(archive, plan, as_of)
-    names = {c.account: c.name for c in archive.large_customers}
+    progress = plan_progress(at, plan)
+    names = {c.account: c.name for c in at.records.large_customers}
     labels_ = {"done": "已完成", "planned": "计划中", "overdue": "逾期"}
     return [
         {"account": e.account, "name": names.get(e.account, e.account), "planned_month": e.month,

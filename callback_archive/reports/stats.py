@@ -15,6 +15,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from ..archive import ArchiveAt
 from ..engine.loader import Archive
 from ..cases import counted_state, letter_state
 
@@ -125,9 +126,9 @@ def _visit_tally(tally: Tally, visit, category: str) -> None:
                                       visit.opinion, visit.follow_up))
 
 
-def unit_tallies(archive: Archive, as_of: datetime) -> dict[Month, dict[str, Tally]]:
-    """Every month's tally per responsible unit (computed once per archive and ``as_of``: read, never change it)."""
-    return archive.remember(("unit_tallies", as_of), lambda: _count_tallies(archive, as_of))
+def unit_tallies(at: ArchiveAt) -> dict[Month, dict[str, Tally]]:
+    """Every month's tally per responsible unit (computed once per archive and moment: read, never change it)."""
+    return at.records.remember(("unit_tallies", at.as_of), lambda: _count_tallies(at.records, at.as_of))
 
 
 def _count_tallies(archive: Archive, as_of: datetime) -> dict[Month, dict[str, Tally]]:

@@ -16,6 +16,7 @@ from typing import Any, Union, get_args, get_origin, get_type_hints
 
 from jsonschema import Draft202012Validator
 
+from ..schemawalk import walk
 from .stats import Opinion  # what a customer said: one class, counted and read back
 
 # Not a record format: kept apart from the record schemas that validation and the 记录格式说明 page read.
@@ -218,7 +219,7 @@ def _validator() -> Draft202012Validator:
 
 def summary_version() -> int:
     """The format version the schema describes (and ``month_summary`` writes)."""
-    return _validator().schema["properties"]["version"]["const"]
+    return walk(_validator().schema).at("version").schema["const"]
 
 
 def summary_problems(data: Any) -> list[str]:

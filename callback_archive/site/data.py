@@ -7,11 +7,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from ..engine.loader import Archive, load_archive
+from ..archive import ArchiveAt, open_archive
+from ..engine.loader import Archive
 from ..cases import CallbackCase
 from ..checks import Context, run_checks
 from ..findings import Finding
-from ..history import History, load_history
+from ..history import History
 from ..reports.monthly import month_summary, months_present
 from ..reports.summary import Summary, read_summary
 from ..reports.stats import Month
@@ -25,9 +26,7 @@ class SiteData:
     """One build's inputs. ``summaries`` are the months' public summaries (masked), oldest first;
     ``places`` tells on which page each record is shown (filled by the archive pages)."""
 
-    archive: Archive
-    as_of: datetime
-    git: History | None  # as loaded: None outside Git, ``shallow`` in a shallow clone
+    at: ArchiveAt
     privacy: Privacy
     findings: dict[str, list[Finding]] = field(default_factory=dict)  # by file
     summaries: dict[Month, Summary] = field(default_factory=dict)
@@ -35,9 +34,22 @@ class SiteData:
     places: dict[str, str] = field(default_factory=dict)
 
     @property
+    def archive(self) -> Archive:
+        return self.at.records
+
+    @property
+    def as_of(self) -> datetime:
+        return self.at.as_of
+
+    @property
+    def git(self) -> History | None:
+        """As loaded: None outside Git, ``shallow`` in a shallow clone."""
+        return self.at.git
+
+    @property
     def history(self) -> History | None:
         """Main's record history as of ``as_of``; None without a full Git history."""
-        return self.archive.history
+        return self.at.history
 
     @property
     def usable(self) -> bool:
@@ -64,17 +76,16 @@ class SiteData:
 
 def load_site_data(root: Path, as_of: datetime) -> SiteData:
     """Load the archive and its Git history once, run the checks once, summarise every month once."""
-    archive = load_archive(root)
-    history = load_history(root)
-    archive.history = history.until(as_of) if history is not None and not history.shallow else None
-    site = SiteData(archive, as_of, history, Privacy.of(archive))
+    at = open_archive(root, as_of=as_of)
+    archive = at.records
+    site = SiteData(at, Privacy.of(archive))
     if not site.usable:
         return site
-    for item in run_checks(archive, Context(as_of=as_of, history=history)):
+    for item in run_checks(archive, Context(as_of=as_of, history=at.git)):
         site.findings.setdefault(item.file, []).append(item)
     for case in archive.cases:
         for number, visit in enumerate(case.attempts, 1):
             site.case_of[visit.id] = (case, number)
-    for month in months_present(archive, as_of):
-        site.summaries[month] = read_summary(public_summary(month_summary(archive, month, as_of), site.privacy))
+    for month in months_present(at):
+        site.summaries[month] = read_summary(public_summary(month_summary(at, month), site.privacy))
     return site

@@ -95,7 +95,7 @@ def _submissions(site: SiteData, page: str) -> list[str]:
             lines += ["", "| 单位 | 统计上报责任人 | 状态 |", "| --- | --- | --- |"]
             lines += [f"| {escape_text(u.name)} | {escape_text(u.reporter)} | "
                       f"{SUBMISSION_LABELS.get(u.submission.state, u.submission.state)} |" for u in waiting]
-    late = [(m, u.name) for m in months_due(site.archive, site.as_of) if m != target and m in site.summaries
+    late = [(m, u.name) for m in months_due(site.at) if m != target and m in site.summaries
             for u in site.summaries[m].units if u.submission.state == "missing"]
     if late:
         lines += ["", f"逾期未上报（{article_link('第二十七条', page)}）："
@@ -104,7 +104,7 @@ def _submissions(site: SiteData, page: str) -> list[str]:
 
 
 def _due(site: SiteData, page: str) -> list[str]:
-    items = due_items(site.archive, site.as_of, DUE_WORKDAYS)
+    items = due_items(site.at, DUE_WORKDAYS)
     if not items:
         return ["没有逾期或即将到期的回访和复函。"]
     overdue = sum(i.state == "overdue" for i in items)

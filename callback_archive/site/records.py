@@ -29,6 +29,7 @@ from ..model import Letter, Visit
 from ..reports.layout import month_text
 from ..render.markdown import escape_text, link_articles
 from ..schemas import load_schema
+from ..schemawalk import Field as SchemaField
 from ..reports.stats import CATEGORIES, CATEGORY_NAMES
 from ..timeutil import format_time, parse_time
 from .common import article_link, front_matter, h, rel
@@ -76,31 +77,10 @@ class RecordBlocks:
 
     def __init__(self, site: SiteData) -> None:
         self.site = site
-        self.schemas = {"letter": load_schema("letter").schema}
-        self.titles = {"letter": self._titles("letter")}
+        self.letter_schema = load_schema("letter").walk
+        # Dotted field path → its title (escaped), without the article in brackets.
+        self.titles = {f.path: h(_ARTICLE_SUFFIX.sub("", f.title or f.name)) for f in self.letter_schema.fields}
         self._commits: dict[str, tuple[str, str, dict[str, str]]] = {}  # sha → time, how and by whom, statuses
-
-    def _resolve(self, kind: str, sub: dict[str, Any]) -> dict[str, Any]:
-        ref = sub.get("$ref", "")
-        if ref.startswith("#/$defs/"):
-            return {**self.schemas[kind]["$defs"][ref.removeprefix("#/$defs/")], **sub}
-        return sub
-
-    def _titles(self, kind: str) -> dict[str, str]:
-        """Dotted field path → its title (escaped), without the article in brackets."""
-        titles: dict[str, str] = {}
-
-        def walk(node: dict[str, Any], path: str) -> None:
-            node = self._resolve(kind, node)
-            for key, sub in node.get("properties", {}).items():
-                dotted = f"{path}.{key}" if path else key
-                titles[dotted] = h(_ARTICLE_SUFFIX.sub("", self._resolve(kind, sub).get("title") or key))
-                walk(sub, dotted)
-            if isinstance(node.get("items"), dict):
-                walk(node["items"], path)
-
-        walk(self.schemas[kind], "")
-        return titles
 
     # -- visits -----------------------------------------------------------------------------------
 
@@ -146,9 +126,10 @@ class RecordBlocks:
 
     # -- letters: field by field from the file ------------------------------------------------------
 
-    def _value(self, path: str, sub: dict[str, Any], value: Any) -> str:
-        """One field's value as HTML: masked where personal, code names in Chinese, times in Beijing time."""
-        sub = self._resolve("letter", sub)
+    def _value(self, path: str, field: SchemaField | None, value: Any, item: bool = False) -> str:
+        """One field's value (``item``: one item of its list) as HTML: masked where personal, code names in
+        Chinese, times in Beijing time."""
+        sub = {} if field is None else (field.items or {}) if item else field.schema
         if path == "sender.name":
             return h(mask_name(value))
         if path.endswith("phone"):
@@ -160,14 +141,13 @@ class RecordBlocks:
         if isinstance(value, bool):
             return "是" if value else "否"
         if isinstance(value, dict):
-            props, titles = sub.get("properties", {}), self.titles["letter"]
-            keys = [k for k in props if k in value] + [k for k in value if k not in props]
-            return " · ".join(f"{titles.get(f'{path}.{k}', h(k))} "
-                              f"{self._value(f'{path}.{k}', props.get(k, {}), value[k])}" for k in keys)
+            children = field.children if field is not None else {}
+            keys = [k for k in children if k in value] + [k for k in value if k not in children]
+            return " · ".join(f"{self._title(children.get(k), k)} {self._value(f'{path}.{k}', children.get(k), value[k])}"
+                              for k in keys)
         if isinstance(value, list):
-            item = sub.get("items", {})
-            joiner = "；" if self._resolve("letter", item).get("type") == "object" else "、"
-            return joiner.join(self._value(path, item, v) for v in value)
+            joiner = "；" if field is not None and (field.items or {}).get("type") == "object" else "、"
+            return joiner.join(self._value(path, field, v, item=True) for v in value)
         if "enum" in sub:
             return h(label(f"letter.{path}", str(value)))
         if isinstance(value, (int, float)):
@@ -182,9 +162,12 @@ class RecordBlocks:
 
     def _letter_fields(self, letter: Letter) -> list[tuple[str, str]]:
         """Every field of the letter's file but its id, kind and unit (in the heading)."""
-        data, props, titles = letter.source.data, self.schemas["letter"]["properties"], self.titles["letter"]
-        keys = [k for k in props if k in data and k not in ("id", "kind", "unit")] + [k for k in data if k not in props]
-        return [(titles.get(k, h(k)), self._value(k, props.get(k, {}), data[k])) for k in keys]
+        data, fields = letter.source.data, self.letter_schema.root.children
+        keys = [k for k in fields if k in data and k not in ("id", "kind", "unit")] + [k for k in data if k not in fields]
+        return [(self._title(fields.get(k), k), self._value(k, fields.get(k), data[k])) for k in keys]
+
+    def _title(self, field: SchemaField | None, key: str) -> str:
+        return self.titles[field.path] if field is not None else h(key)
 
     # -- what the tools say about the record ----------------------------------------------------
 

@@ -150,7 +150,7 @@ def large_customers_page(site: SiteData) -> str:
     states = {"done": "已完成", "planned": "计划中", "overdue": "**逾期**"}
     for year in sorted(archive.plans, reverse=True):
         plan = archive.plans[year]
-        progress = plan_progress(archive, plan, site.as_of)
+        progress = plan_progress(site.at, plan)
         done = sum(state == "done" for state in progress.values())
         lines += ["", f"## {year} 年走访座谈计划", "",
                   f"{plan.made_at} 由 {escape_text(plan.made_by)} 制定，共 {len(plan.entries)} 户，已完成 {done} 户。", "",
@@ -173,15 +173,15 @@ def cards_page(site: SiteData) -> str:
     """连心卡: every round (第十七条) against its required sample, duration and the cards registered."""
     page = "cards.md"
     archive = site.archive
-    rule = archive.policy.data["card_rounds"]
+    rule = archive.policy.card_rounds
     returned = Counter(v.round for v in archive.visits if v.round and v.void is None)
     reached = defaultdict(list)
     for visit in archive.visits:
         if visit.round and visit.reached and visit.void is None:
             reached[visit.round].append(visit)
     lines = [front_matter(wide=True) + "# 连心卡", "", link_articles(escape_text(
-        f"每次发放量不少于当月非居民客户的 {rule['ratio']['non-residential']:.0%}、居民客户的 {rule['ratio']['residential']:.0%}"
-        f"（向上取整），全过程一个月内完成，每年至少 {rule['per_year']} 次；每张回收的卡登记为一条回访记录（第十七条）。"),
+        f"每次发放量不少于当月非居民客户的 {rule.ratio['non-residential']:.0%}、居民客户的 {rule.ratio['residential']:.0%}"
+        f"（向上取整），全过程一个月内完成，每年至少 {rule.per_year} 次；每张回收的卡登记为一条回访记录（第十七条）。"),
         rel(page, "rules.md")), ""]
     rounds = sorted(archive.rounds.values(), key=lambda r: r.id, reverse=True)
     if not rounds:
@@ -193,7 +193,7 @@ def cards_page(site: SiteData) -> str:
     for r in rounds:
         cells = []
         for group in groups:
-            needed = math.ceil(r.customers.get(group, 0) * rule["ratio"][group])
+            needed = math.ceil(r.customers.get(group, 0) * rule.ratio[group])
             sent = r.sent.get(group, 0)
             flag = "" if sent >= needed else " **不足**"
             cells.append(f"{r.customers.get(group, 0)} / {needed} / {sent}{flag} / {r.returned.get(group, 0)}")
@@ -207,7 +207,7 @@ def cards_page(site: SiteData) -> str:
                      + " | ".join(cells) + f" | {records} | {rate} |")
     per_year = Counter(r.year for r in rounds)
     lines += ["", "## 每年轮次", ""]
-    lines += [f"- {year} 年：{n} 次" + ("" if n >= rule["per_year"] else f"（少于 {rule['per_year']} 次）")
+    lines += [f"- {year} 年：{n} 次" + ("" if n >= rule.per_year else f"（少于 {rule.per_year} 次）")
               for year, n in sorted(per_year.items(), reverse=True)]
     return "\n".join(lines) + "\n"
 
@@ -257,7 +257,7 @@ def penalties_pages(site: SiteData) -> dict[str, str]:
 
 def audit_site_pages(site: SiteData) -> dict[str, str]:
     """审计: the audit views from Git (``audit.audit_pages``) and the validation results."""
-    pages = audit_pages(site.archive, site.git, site.as_of)
+    pages = audit_pages(site.at)
     for path in pages:
         if path != "audit/index.md":
             pages[path] = front_matter(search=False, wide=True) + site.link_records(pages[path], path)

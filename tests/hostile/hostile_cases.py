@@ -12,7 +12,7 @@ import io
 
 import openpyxl
 
-from conftest import EXAMPLES
+from conftest import EXAMPLES, policy_text
 from hostile_harness import AS_OF, LETTER, ORDER_ROW, ORDERS, ORDERS_HEADER, VISIT, Case, Fifo, Remove, Symlink
 
 VISIT_TEXT = (EXAMPLES / "valid/repair-visit.yaml").read_text(encoding="utf-8")
@@ -191,8 +191,7 @@ CASES: list[Case] = [
     Case("policy-gbk", "validate", AS_OF, 2, ("policy.yaml",), plant={"policy.yaml": "# 规则\nsampling: 是\n".encode("gbk")}),
     Case("policy-nested", "validate", AS_OF, 2, ("policy.yaml",), plant={"policy.yaml": "sampling: " + nested(5000)}),
     Case("policy-nan-ratio", "validate", AS_OF, 2, ("policy.yaml",),
-         plant={"policy.yaml": (EXAMPLES.parent.parent / "policy.yaml").read_text(encoding="utf-8")
-                .replace("ratio: 0.1", "ratio: .nan")}),
+         plant={"policy.yaml": policy_text({"sampling.ratio": float("nan")})}),
     Case("units-broken-yaml", "validate", AS_OF, 2, ("records/units.yaml",), plant={"records/units.yaml": "units: [\n"}),
     Case("units-nested", "validate", AS_OF, 2, ("records/units.yaml",), plant={"records/units.yaml": "units: " + nested(5000)}),
     Case("units-empty", "validate", AS_OF, 2, ("records/units.yaml",), plant={"records/units.yaml": ""}),

@@ -29,7 +29,7 @@ import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from conftest import EXAMPLES, REPO, place
+from conftest import EXAMPLES, REPO, edit_policy, place
 from gitrepo import GitRepo
 
 VISIT = "records/visits/tanggu/2026/11/HF-20261125-0001.yaml"
@@ -104,8 +104,7 @@ def build_template(folder: Path) -> Path:
     """The small archive every case starts from: the example organisation, one visit with its work order,
     one letter, the disasters list and the repository's rules, committed on main."""
     shutil.copytree(EXAMPLES / "base", folder)
-    policy = (REPO / "policy.yaml").read_text(encoding="utf-8")
-    (folder / "policy.yaml").write_text(policy.replace('since: "2026-09"', 'since: "2099-01"'), encoding="utf-8")
+    edit_policy(folder, {"penalties.report_late.since": "2099-01"})
     place(folder, VISIT, (EXAMPLES / "valid/repair-visit.yaml").read_bytes())
     place(folder, LETTER, (EXAMPLES / "valid/letter.yaml").read_bytes())
     shutil.copy(REPO / "records/disasters.yaml", folder / "records/disasters.yaml")
