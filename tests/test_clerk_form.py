@@ -2,7 +2,8 @@
 (npm, pinned; ``npm ci``) over a temporary copy of the archive. A clerk records a repair callback and a letter;
 the files land where the archive expects them and scripts/validate.py accepts them with no finding. A required
 field left empty is refused in Chinese. Hostile text saved through the form is text on the site and in the
-workbook. Without Chromium or Node the tests skip on a developer's machine and fail in CI.
+workbook. The form's pages pass axe-core. Without Chromium or Node the tests skip on a developer's machine and
+fail in CI.
 
 Screenshots go to the test's folder; with ``CALLBACK_GUIDE_SCREENSHOTS=1`` also to docs/assets/clerk-form/
 (the pictures of the guide's section for clerks).
@@ -29,6 +30,7 @@ from openpyxl import load_workbook
 from browser_fixtures import unavailable
 from conftest import AS_OF, REPO
 from site_fixture import build_site, build_site_archive
+from test_accessibility import AXE, _violations
 
 DECAP_SERVER = REPO / "node_modules" / "decap-server" / "dist" / "index.js"
 GUIDE_PICTURES = REPO / "docs" / "assets" / "clerk-form"
@@ -225,6 +227,21 @@ def test_a_required_field_left_empty_is_refused_in_chinese(form, form_archive: P
     assert form.get_by_text("“户号”是必填项").is_visible()
     _picture(form, tmp_path, "4-required.png")
     assert set((form_archive / "records").rglob("*.yaml")) == before
+
+
+def test_the_form_pages_have_no_serious_or_critical_wcag_violation(form) -> None:
+    """axe-core covers the login page with every page of the site (test_accessibility); here the pages behind it."""
+    if not AXE.is_file():
+        unavailable("没有 node_modules/axe-core（在仓库目录运行 npm ci）")
+    found = []
+    for collection in ("visit-repair", "letter"):
+        for route, shown in ((f"#/collections/{collection}", "集合"), (f"#/collections/{collection}/new", "中编写")):
+            form.goto(form.url.split("#")[0] + route)
+            form.get_by_text(shown).first.wait_for()
+            form.wait_for_timeout(500)
+            found += [f"{route}: {v['id']}（{v['impact']}）{v['nodes'][0]['target']}"
+                      for v in _violations(form, AXE.read_text(encoding="utf-8"))]
+    assert found == []
 
 
 def test_a_rule_the_fields_cannot_express_is_checked_before_saving(form, form_archive: Path) -> None:

@@ -1,5 +1,5 @@
 """The site's /admin/ page: the clerks' form (Decap CMS, vendored under vendor/decap-cms/), its configuration
-generated from ``schemas/`` through the one schema walker, and the archive's own rules for the form.
+generated from ``schemas/`` (the schemas the validator uses, walked once when compiled: ``RecordSchema.walk``), and the archive's own rules for the form.
 
 Published as generated files of the site (``admin_files``, added by the MkDocs hook): ``admin/index.html`` and ``admin/archive.js`` from
 ``callback_archive/site/admin/``, ``admin/config.yml`` (Decap's configuration: the collections and their
@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import yaml
 
-from ..schemawalk import Field, SchemaWalk, walk
+from ..new_record import KINDS
+from ..schemas import load_schema
+from ..schemawalk import Field, SchemaWalk
 
 CODE_ROOT = Path(__file__).resolve().parents[2]
 TEMPLATES = Path(__file__).resolve().parent / "admin"
@@ -27,14 +29,18 @@ VENDOR = CODE_ROOT / "vendor" / "decap-cms"
 NOT_IN_FORM = {"amendments", "void", "decisions[].unit_amount"}
 # Free text a person writes in sentences: a text area, not a one-line box.
 SENTENCES = {"opinion", "follow_up", "conduct.description", "subject", "reply", "decisions[].reason"}
-# Where the record kinds the form makes are filed (第十条) and how their ids are formed: the same facts as
-# new_record.KINDS, in the form the browser reads them.
-VISIT_CATEGORIES = ("business", "repair", "large-customer", "card", "other")
+# Said on every collection's page: the form makes new records only.
+NEW_ONLY = ("这里只登记新记录；已入档的记录不能在这里修改，更正和作废见网站“使用指南”的“更正和作废已入库的记录”"
+            "（scripts/new_record.py amend / void）。")
 _DATE_ONLY = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 
 
-def _schema(root: Path, name: str) -> dict[str, Any]:
-    return json.loads((root / "schemas" / f"{name}.schema.json").read_text(encoding="utf-8"))
+Walks = Callable[[str], SchemaWalk]  # a kind's schema, walked
+
+
+def validators_schema(kind: str) -> SchemaWalk:
+    """The schema scripts/validate.py checks ``kind`` against: the form asks for what CI accepts."""
+    return load_schema(kind).walk
 
 
 def _units(root: Path) -> list[tuple[str, str]]:
@@ -63,8 +69,8 @@ def _options(choices: list[tuple[Any, str | None]]) -> list[dict[str, Any]]:
 class _FormBuilder:
     """Decap fields for one collection; ``required`` and ``choices`` are the collection's (its category's rules)."""
 
-    def __init__(self, walked: SchemaWalk, required: set[str], choices: dict[str, tuple], units: list[tuple[str, str]]):
-        self.walked, self.required, self.choices, self.units = walked, required, choices, units
+    def __init__(self, required: set[str], choices: dict[str, tuple], units: list[tuple[str, str]]):
+        self.required, self.choices, self.units = required, choices, units
 
     def fields(self, parent: Field, parent_present: bool = True) -> list[dict[str, Any]]:
         return [self.field(child, parent_present) for child in parent.children.values()
@@ -123,20 +129,16 @@ class _FormBuilder:
 
 
 def _category_rules(walked: SchemaWalk, category: str) -> tuple[set[str], dict[str, tuple]]:
-    """What a visit category's own rules add: required paths, and the values a field is limited to."""
+    """What a visit category's own rules add: required paths, and the values a field is limited to.
+    A category's rule tests the category (and at most that the trigger is there)."""
     required: set[str] = set()
     choices: dict[str, tuple] = {}
     for rule in walked.rules:
-        when = rule.when
-        if not when or any(path != "category" for path, _ in when if _ is not None):
-            continue
-        tested = [values for path, values in when if path == "category"]
-        if not tested or tested[0] is None or category not in tested[0]:
-            continue
-        if any(path not in ("category", "trigger") for path, values in when if values is None):
+        tests = dict(rule.when)
+        if rule.path or category not in (tests.get("category") or ()) or set(tests) - {"category", "trigger"}:
             continue
         required.update(rule.then.required)
-        for path, node in rule.then.nodes:
+        for path, _ in rule.then.nodes:
             values = rule.then.values(path)
             if values is not None and path != "category":
                 choices[path] = values
@@ -172,44 +174,48 @@ def _collection(name: str, label: str, folder: str, fields: list[dict[str, Any]]
             "summary": slug, "fields": fields}
 
 
-def cms_collections(root: Path) -> tuple[list[dict[str, Any]], dict[str, Any]]:
-    """Decap's collections and, by collection, what archive.js needs: kind, id prefix, filing rule, rules."""
+def _placement(kind: str) -> dict[str, Any]:
+    """Where a record of ``kind`` is filed and how its id is formed (第十条; new_record.KINDS), for archive.js."""
+    spec = KINDS[kind]
+    return {"kind": kind, "prefix": spec.prefix, "day_field": spec.id_day_field, "folder": f"records/{spec.folder}",
+            "month_from": list(spec.start_fields)}
+
+
+def cms_collections(root: Path, walks: Walks = validators_schema) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """Decap's collections and, by collection, what archive.js needs: kind, id prefix, filing rule, rules.
+    The units come from the archive at ``root``."""
     units = _units(root)
-    visit, letter, decisions = (walk(_schema(root, name)) for name in ("visit", "letter", "decisions"))
-    category = visit.field("category")
-    names = dict(category.choices)
+    visit, letter, decisions = (walks(kind) for kind in ("visit", "letter", "decisions"))
     collections, archive = [], {}
-    for value in VISIT_CATEGORIES:
+    for value, name in visit.field("category").choices:  # one collection per 第十三条 category
         required, choices = _category_rules(visit, value)
-        fields = _FormBuilder(visit, required, choices, units).fields(visit.root)
+        fields = _FormBuilder(required, choices, units).fields(visit.root)
         for spec in fields:
             if spec["name"] == "category":
                 spec.update(widget="hidden", default=value, required=True)
                 spec.pop("options", None)
-        name = f"visit-{value}"
-        collections.append(_collection(name, f"回访·{names[value]}", "records/visits", fields,
-                                       f"登记一次{names[value]}回访（联系不上也要登记，每次尝试一条）。"))
-        archive[name] = {"kind": "visit", "prefix": "HF", "day_field": "visited_at", "folder": "records/visits",
-                         "month_from": ["trigger.archived_at", "visited_at"],
-                         "rules": _form_rules(visit, {"category": value})}
-    collections.append(_collection("letter", "复函", "records/letters",
-                                   _FormBuilder(letter, set(), {}, units).fields(letter.root),
-                                   "登记一封重点客户来函及其复函（第十六条）。"))
-    archive["letter"] = {"kind": "letter", "prefix": "FH", "day_field": "received_at", "folder": "records/letters",
-                         "month_from": ["received_at"], "rules": _form_rules(letter, {})}
+        placement = _placement("visit")
+        collections.append(_collection(f"visit-{value}", f"回访·{name}", placement["folder"], fields,
+                                       f"登记一次{name}回访（联系不上也要登记，每次尝试一条）。{NEW_ONLY}"))
+        archive[f"visit-{value}"] = {**placement, "rules": _form_rules(visit, {"category": value})}
+    placement = _placement("letter")
+    collections.append(_collection("letter", "复函", placement["folder"],
+                                   _FormBuilder(set(), {}, units).fields(letter.root),
+                                   f"登记一封重点客户来函及其复函（第十六条）。{NEW_ONLY}"))
+    archive["letter"] = {**placement, "rules": _form_rules(letter, {})}
     collections.append(_collection("decisions", "考核决定", "records/decisions",
-                                   _FormBuilder(decisions, set(), {}, units).fields(decisions.root),
-                                   "营销部对一个月考核案例的决定（第二十四至二十六条），每月一个文件。",
+                                   _FormBuilder(set(), {}, units).fields(decisions.root),
+                                   f"营销部对一个月考核案例的决定（第二十四至二十六条），每月一个文件。{NEW_ONLY}",
                                    slug="{{fields.month}}"))
     archive["decisions"] = {"kind": "decisions", "folder": "records/decisions", "name_from": "month",
                             "rules": _form_rules(decisions, {})}
     return collections, archive
 
 
-def cms_config(root: Path, backend: dict[str, Any] | None = None) -> dict[str, Any]:
+def cms_config(root: Path, backend: dict[str, Any] | None = None, walks: Walks = validators_schema) -> dict[str, Any]:
     """Decap's configuration. ``backend``: the Git host (mkdocs.yml ``extra.archive.cms``, see docs/clerk-form.md);
     without one the form talks to decap-server on the clerk's own computer (local mode)."""
-    collections, _ = cms_collections(root)
+    collections, _ = cms_collections(root, walks)
     host = dict(backend or {"name": "local", "proxy_url": "http://localhost:8081/api/v1"})
     name = str(host.pop("name", "local"))
     workflow = name in ("github", "gitlab", "bitbucket")
@@ -223,13 +229,14 @@ def cms_config(root: Path, backend: dict[str, Any] | None = None) -> dict[str, A
     }
 
 
-def admin_files(root: Path, backend: dict[str, Any] | None = None) -> dict[str, str | bytes]:
+def admin_files(root: Path, backend: dict[str, Any] | None = None,
+                walks: Walks = validators_schema) -> dict[str, str | bytes]:
     """Every file of /admin/ by its path in the site."""
-    _, archive = cms_collections(root)
+    _, archive = cms_collections(root, walks)
     files: dict[str, str | bytes] = {
         # JSON is YAML: Decap would read it, but archive.js reads it itself (JSON.parse), since intranet web
         # servers seldom send .yml files as YAML and Decap then ignores them.
-        "admin/config.yml": json.dumps(cms_config(root, backend), ensure_ascii=False, indent=1) + "\n",
+        "admin/config.yml": json.dumps(cms_config(root, backend, walks), ensure_ascii=False, indent=1) + "\n",
         "admin/archive.json": json.dumps(archive, ensure_ascii=False, indent=1) + "\n",
     }
     for template in sorted(TEMPLATES.iterdir()):

@@ -85,7 +85,6 @@
       if (found.length) throw new Error(found.join("；"));
       if (spec.prefix && entry.get("newRecord")) {
         var id = recordId(plain, spec);
-        plain.id = id;
         data = data.set("id", id);
         pending[id.toLowerCase()] = {id: id, dir: folderOf(plain, spec)};
       }
@@ -144,8 +143,8 @@
         }
         return persist(Object.assign({}, entry, {dataFiles: files}), opts);
       };
-      ["deleteFiles", "deleteFile", "deleteUnpublishedEntry"].forEach(function (method) {
-        if (typeof inner[method] === "function" && method !== "deleteUnpublishedEntry") {
+      ["deleteFiles", "deleteFile"].forEach(function (method) {
+        if (typeof inner[method] === "function") {
           inner[method] = function () { return Promise.reject(new Error(AMEND)); };
         }
       });
