@@ -14,11 +14,11 @@ import pytest
 import yaml
 
 from callback_archive.cli import validate as validate_cli
+from callback_archive.guide import EXAMPLES  # noqa: F401 - the example files, for the tests that use them
 from callback_archive.yamlwrite import dump_yaml
 
 TESTS = Path(__file__).resolve().parent
 REPO = TESTS.parent
-EXAMPLES = TESTS / "examples"
 AS_OF = "2026-11-26T09:00"
 
 
