@@ -1,23 +1,29 @@
-"""A help page per finding code (guide.render_code_pages)."""
+"""A help page per finding code (guide.render_code_pages), and the reports that link to it when the site is known."""
 
 from __future__ import annotations
 
+import io
+import json
 import re
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import jsonschema
 import pytest
 import yaml
 
 from callback_archive import guide
 from callback_archive.articles import article_anchor
 from callback_archive.findings import CODES, SEVERITY_LABELS, Finding
+from callback_archive.render.findings import REPORTERS, Summary, github_command, gitlab_issues, text_line
 from callback_archive.site import generate as sitegen
-from conftest import EXAMPLES, REPO
+from conftest import AS_OF, EXAMPLES, REPO, place, run_validate
 
 CASES = yaml.safe_load((EXAMPLES / "cases.yaml").read_text(encoding="utf-8"))
 PAGES = guide.render_code_pages()
 SITE = "https://archive.example.cn/"
 VISIT_PATH = "records/visits/tanggu/2026/11/HF-20261125-0001.yaml"
+CODE_QUALITY_SCHEMA = json.loads((Path(__file__).parent / "schemas" / "gitlab-codequality.schema.json").read_text(encoding="utf-8"))
 
 
 def test_the_site_publishes_a_page_per_code_and_the_list_links_to_each() -> None:
@@ -138,3 +144,72 @@ def test_a_broken_mkdocs_yml_is_no_site_url(tmp_path: Path, monkeypatch: pytest.
         assert guide.site_url(tmp_path) is None
     assert guide.site_url(REPO) is None  # this repository names no address yet: the reports stay as they were
 
+
+# The reports.
+
+FINDINGS = [Finding(VISIT_PATH, 17, "error", "第十一条", "HF-20261125-0001", "schema-unknown-key", "未知字段 vistor"),
+            Finding(VISIT_PATH, None, "warning", "第十四条", "HF-20261125-0001", "callback-late", "回访超时 2 小时")]
+NOTICES = [Finding("records", None, "warning", "第十一条", None, "history-unavailable", "不在 Git 仓库中")]
+SUMMARY = Summary.of(FINDINGS, 1, "2026-11-26 09:00")
+
+
+def _report(fmt: str, site_url: str | None, monkeypatch: pytest.MonkeyPatch) -> str:
+    monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
+    monkeypatch.delenv("GITEA_ACTIONS", raising=False)
+    monkeypatch.delenv("FORGEJO_ACTIONS", raising=False)
+    out = io.StringIO()
+    REPORTERS[fmt](FINDINGS, SUMMARY, out, NOTICES, site_url=site_url)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("fmt", sorted(REPORTERS))
+def test_every_format_names_each_findings_code(fmt: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    output = _report(fmt, None, monkeypatch)
+    for f in FINDINGS:
+        assert text_line(f).endswith(f"（{f.code}）")
+        assert f"（{f.code}）" in output or f'"code": "{f.code}"' in output, fmt
+
+
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_text_and_json_do_not_change_with_the_site(fmt: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert _report(fmt, SITE, monkeypatch) == _report(fmt, None, monkeypatch)
+
+
+def test_github_annotations_link_each_code_page(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    assert github_command(FINDINGS[0]) == github_command(FINDINGS[0], None)
+    assert github_command(FINDINGS[0], SITE) == (github_command(FINDINGS[0])
+                                                 + "%0A说明页：https://archive.example.cn/codes/schema-unknown-key/")
+    output = _report("github", SITE, monkeypatch).splitlines()
+    assert output[2] == "::notice title=不在 Git 仓库中，未检查档案建立时间 history-unavailable::不在 Git 仓库中" \
+                        "%0A说明页：https://archive.example.cn/codes/history-unavailable/"
+    assert output[3:] == _report("github", None, monkeypatch).splitlines()[3:]  # the log lines as before
+    summary = tmp_path / "summary.md"
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    REPORTERS["github"](FINDINGS, SUMMARY, io.StringIO(), NOTICES, site_url=SITE)
+    assert "| [callback-late](https://archive.example.cn/codes/callback-late/) |" in summary.read_text(encoding="utf-8")
+
+
+def test_gitlab_and_junit_carry_the_link(monkeypatch: pytest.MonkeyPatch) -> None:
+    issues = gitlab_issues(FINDINGS, SITE)
+    jsonschema.validate(issues, CODE_QUALITY_SCHEMA)
+    plain = gitlab_issues(FINDINGS)
+    assert [i["fingerprint"] for i in issues] == [i["fingerprint"] for i in plain]
+    assert issues[0]["description"] == plain[0]["description"] + " 说明页：https://archive.example.cn/codes/schema-unknown-key/"
+    suite = ET.fromstring(_report("junit", SITE, monkeypatch))
+    failure = suite.find(".//failure")
+    assert failure.text.endswith("（schema-unknown-key）\n说明页：https://archive.example.cn/codes/schema-unknown-key/")
+    assert suite.findall(".//system-out")[-1].text.endswith("说明页：https://archive.example.cn/codes/callback-late/")
+
+
+def test_validate_links_to_the_pages_when_the_site_is_known(archive: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    place(archive, VISIT_PATH, (EXAMPLES / "invalid" / "unknown-key.yaml").read_bytes())
+    monkeypatch.delenv(guide.SITE_URL_VARIABLE, raising=False)
+    monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
+    before = run_validate("--root", str(archive), "--as-of", AS_OF, "--format", "github").stdout
+    assert "说明页" not in before
+    (archive / "mkdocs.yml").write_text(f"site_url: {SITE}\n", encoding="utf-8")
+    after = run_validate("--root", str(archive), "--as-of", AS_OF, "--format", "github").stdout
+    assert "%0A说明页：https://archive.example.cn/codes/schema-unknown-key/" in after
+    assert after.replace("%0A说明页：https://archive.example.cn/codes/schema-unknown-key/", "") \
+        .replace("%0A说明页：https://archive.example.cn/codes/schema-required/", "") \
+        .replace("%0A说明页：https://archive.example.cn/codes/history-unavailable/", "") == before
