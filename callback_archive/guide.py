@@ -299,10 +299,15 @@ def _examples_section(code: str, examples: list[Example]) -> str:
     return "\n".join(parts)
 
 
+# Ninety short pages that share their wording would otherwise crowd the archive's own pages out of a search for
+# common words (“不满意” matches every “不”); a search for a code still finds its page, whose title names it.
+_CODE_PAGE_META = "---\nsearch:\n  boost: 0.1\n---\n\n"
+
+
 def render_code_page(code: Code, examples: list[Example]) -> str:
     """One code's page: what it means, its article and severity, how to fix it, and its examples."""
     article = f"[{code.article}]({article_url(code.article, '../rules.md')})" if code.article else "—"
-    return (f"# {code.code}：{code.title}\n\n"
+    return (f"{_CODE_PAGE_META}# {code.code}：{code.title}\n\n"
             f"- **含义**：{code.title}（代码 `{code.code}`）。\n"
             f"- **级别**：{SEVERITY_LABELS[code.severity]}，{SEVERITY_MEANINGS[code.severity]}\n"
             f"- **依据**：细则{article}\n\n"

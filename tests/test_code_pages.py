@@ -43,7 +43,7 @@ def test_code_pages_stay_out_of_the_navigation() -> None:
 def test_a_code_page_says_meaning_severity_article_and_fix(code: str) -> None:
     spec = CODES[code]
     page = PAGES[guide.code_page(code)]
-    assert page.startswith(f"# {code}：{spec.title}\n")
+    assert page.split("---\n\n", 1)[1].startswith(f"# {code}：{spec.title}\n")
     assert f"**级别**：{SEVERITY_LABELS[spec.severity]}，{guide.SEVERITY_MEANINGS[spec.severity]}" in page
     if spec.article:
         assert f"[{spec.article}](../rules.md#{article_anchor(spec.article)})" in page
