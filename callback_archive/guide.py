@@ -1,13 +1,35 @@
-"""The staff guide's page of every finding code, rendered from ``findings.CODES`` so that it cannot drift.
+"""The staff guide's pages of finding codes, rendered from ``findings.CODES`` so that they cannot drift.
 
-The site generates it as ``codes.md`` (see ``site.generate.generated_pages``); ``docs/guide.md`` links to it.
+The site generates them (see ``site.generate.generated_pages``): ``codes.md`` lists every code and links to its own
+page, ``codes/<code>.md``, which says what the code means, the article, how to fix it, and shows a wrong and a right
+record taken from the tested example files (``EXAMPLES``). ``docs/guide.md`` links to the list; the validator's
+GitHub, GitLab and JUnit reports link to a code's page when the site's address is known (``site_url``).
 """
 
 from __future__ import annotations
 
-from .engine.loader import MAX_FILE_BYTES, MAX_LIST_BYTES
+import difflib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from .fileread import MAX_FILE_BYTES, MAX_LIST_BYTES
 from .articles import article_url
-from .findings import CODES, SEVERITY_LABELS
+from .findings import CODES, SEVERITY_LABELS, Code
+
+# The example files: each invalid one with the codes it must produce (cases.yaml), tested by
+# tests/test_validate_examples.py and shown on the code pages, so every example on the site is a real, checked one.
+EXAMPLES = Path(__file__).resolve().parent / "examples"
+
+SITE_URL_VARIABLE = "CALLBACK_SITE_URL"
+CODE_PAGES = "codes"  # the folder of the code pages, beside the list codes.md
+
+SEVERITY_MEANINGS = {
+    "error": "记录不符合格式或规定，必须改正后才能合并。",
+    "warning": "记录照常归档（例如超时的回访），但要知悉并处理；考核见各条款。",
+}
 
 # What a clerk does about each finding. A code without an entry is told "follow the message".
 FIXES: dict[str, str] = {
@@ -30,6 +52,7 @@ FIXES: dict[str, str] = {
     "yaml-ambiguous-bool": "是/否写 `true` 或 `false`；表示文字时加引号，如 `\"no\"`。",
     "yaml-leading-zero": "户号、电话、编号一律加双引号，如 `\"0212345678\"`。",
     "yaml-sexagesimal": "给值加引号；时间写完整的日期和时间，如 `2026-11-26 10:00`。",
+    "yaml-ambiguous-number": "数字写成 1000、0.5 这样的普通写法；户号、编号等文本加双引号。",
     "yaml-number-too-long": "户号、电话、编号加双引号；数值字段不需要超过 18 位的整数。",
     "yaml-not-finite": "填写实际的数值；不要写 .nan、.inf，没有数值时删除这个字段。",
     "yaml-too-deep": "检查多余的 `[`、`{` 或一层套一层的缩进：记录只有两三层。",
@@ -102,6 +125,7 @@ FIXES: dict[str, str] = {
     "amendment-rewritten": "已有的更正不能改动或删除：恢复原样，新的更正追加在末尾。",
     "record-deleted": "恢复这个文件；登记错误的记录用 void 作废，不要删除。",
     "record-moved": "把文件移回原处；单位或月份填错的记录用 void 作废后另行登记。",
+    "seal-broken": "由仓库管理员查明改写的原因，把 main 恢复为包含封存提交的历史；不要删除或移动封存标签。",
 }
 
 _INTRO = """\
@@ -115,25 +139,186 @@ records/visits/tanggu/2026/11/HF-20261125-0001.yaml:8: 错误 [第十一条] HF-
 
 依次是文件和行号、级别、依据的条款、记录编号、中文说明和括号里的代码。合并请求中同样的说明标注在出问题的那一行上。
 
-- **错误**：记录不符合格式或规定，必须改正后才能合并。
-- **警告**：记录照常归档（例如超时的回访），但要知悉并处理；考核见各条款。
+""" + "".join(f"- **{SEVERITY_LABELS[severity]}**：{meaning}\n" for severity, meaning in SEVERITY_MEANINGS.items()) + f"""
+本页根据程序中的代码表自动生成，列出全部代码；点代码可以看它的说明页：含义、依据的条款、怎么改，以及错误和正确的记录示例。\
+具体怎么改，以每条信息里的说明为准。
 
-本页根据程序中的代码表自动生成，列出全部代码。具体怎么改，以每条信息里的说明为准。
+网站的地址已知时，合并请求中 GitHub 的标注、GitLab 的代码质量报告和 JUnit 报告在每条信息后附上该代码说明页的链接。\
+地址取环境变量 `{SITE_URL_VARIABLE}`，没有设置时取档案仓库 `mkdocs.yml` 中的 `site_url`（如 `https://archive.example.cn/`）；\
+两者都没有时不附链接。
 
 | 代码 | 级别 | 条款 | 含义 | 怎么办 |
 | --- | --- | --- | --- | --- |
 """
+
+_NO_FIX = "按校验信息中的说明处理。"
 
 
 def _cell(text: str) -> str:
     return text.replace("|", "\\|")
 
 
+def code_page(code: str) -> str:
+    """The site-relative Markdown file of a code's page: ``codes/schema-required.md``."""
+    return f"{CODE_PAGES}/{code}.md"
+
+
+def code_page_url(site_url: str, code: str) -> str:
+    """The published address of a code's page under the site's address (MkDocs' directory URLs)."""
+    return f"{site_url.rstrip('/')}/{CODE_PAGES}/{code}/"
+
+
+def site_url(root: Path) -> str | None:
+    """The site's address: ``CALLBACK_SITE_URL``, else ``site_url`` in ``root``'s mkdocs.yml, else None.
+
+    mkdocs.yml is read leniently (its ``!ENV`` and ``!!python`` tags count as unset): a broken file is
+    MkDocs' to report when the site is built, never a reason for the validator to fail."""
+    given = os.environ.get(SITE_URL_VARIABLE, "").strip()
+    if given:
+        return given
+    try:
+        config = yaml.load((root / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_LenientLoader)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return None
+    value = config.get("site_url") if isinstance(config, dict) else None
+    return value.strip() if isinstance(value, str) and value.strip() else None
+
+
+class _LenientLoader(yaml.SafeLoader):
+    """Any tag (``!ENV``, ``!!python/name:…``) reads as None."""
+
+
+_LenientLoader.add_multi_constructor("", lambda loader, suffix, node: None)
+
+
 def render_codes_page() -> str:
-    """校验信息一览: one row per finding code, in the catalogue's order."""
+    """校验信息一览: one row per finding code, in the catalogue's order, each linked to its page."""
     rows = []
     for code in CODES.values():
         article = f"[{code.article}]({article_url(code.article)})" if code.article else "—"
-        fix = FIXES.get(code.code, "按校验信息中的说明处理。")
-        rows.append(f"| `{code.code}` | {SEVERITY_LABELS[code.severity]} | {article} | {_cell(code.title)} | {_cell(fix)} |")
+        fix = FIXES.get(code.code, _NO_FIX)
+        rows.append(f"| [`{code.code}`]({code_page(code.code)}) | {SEVERITY_LABELS[code.severity]} | {article} | "
+                    f"{_cell(code.title)} | {_cell(fix)} |")
     return _INTRO + "\n".join(rows) + "\n"
+
+
+@dataclass(frozen=True)
+class Example:
+    """An example file as the code pages show it: where it is placed, its bytes, the findings it must produce
+    (code, line) and, for a wrong one, the right record that corrects it."""
+
+    name: str
+    path: str
+    content: bytes
+    expect: tuple[tuple[str, int | None], ...] = ()
+    right: "Example | None" = None
+
+
+def examples_by_code(folder: Path = EXAMPLES) -> dict[str, list[Example]]:
+    """Each code → the invalid examples that produce it, in cases.yaml's order."""
+    cases = yaml.safe_load((folder / "cases.yaml").read_text(encoding="utf-8"))
+    valid = {case["file"]: Example(case["file"], case["path"], (folder / "valid" / case["file"]).read_bytes())
+             for case in cases["valid"]}
+    by_code: dict[str, list[Example]] = {}
+    for case in cases["invalid"]:
+        example = Example(case["file"], case["path"], (folder / "invalid" / case["file"]).read_bytes(),
+                          tuple((e["code"], e["line"]) for e in case["expect"]), valid.get(case.get("right")))
+        for code in dict.fromkeys(code for code, _ in example.expect):
+            by_code.setdefault(code, []).append(example)
+    return by_code
+
+
+def _record(example: Example) -> str:
+    """The file's place and its text in a code block; an empty or non-UTF-8 file said as such."""
+    place = f"文件 `{example.path}`"
+    if not example.content.strip():
+        return f"{place}：空文件，{'只有空白' if example.content else '没有任何内容'}。\n"
+    try:
+        text, note = example.content.decode("utf-8"), ""
+    except UnicodeDecodeError:
+        text, note = example.content.decode("utf-8", "replace"), "（不是 UTF-8 编码：按 UTF-8 读出的样子，读不出的字显示为 �）"
+    boms = len(text) - len(text.lstrip("\ufeff"))
+    if boms > 1:
+        text, note = text.lstrip("\ufeff"), note + f"（开头有 {boms} 个看不见的 BOM 标记）"
+    if "\r" in text.replace("\r\n", ""):
+        text, note = text.replace("\r\n", "\n").replace("\r", "\n"), note + "（用单独的 CR 换行，这里按行显示）"
+    language = "yaml" if example.path.endswith((".yaml", ".yml")) else "text"
+    return f"{place}{note}：\n\n```{language}\n{text.rstrip()}\n```\n"
+
+
+def _spans(numbers: list[tuple[int, int]]) -> str:
+    return "、".join(f"{a}" if a == b else f"{a}–{b}" for a, b in numbers)
+
+
+_EDITS = {"replace": "改写第 {} 行", "insert": "补上第 {} 行", "delete": "删去原来的第 {} 行"}
+
+
+def _changes(wrong: Example, right: Example) -> str:
+    """What the correction changed: the file's place, its encoding or line breaks, the lines rewritten, added or removed
+    (numbered as in the right record, removed ones as in the wrong)."""
+    said = [f"文件移到 `{right.path}`"] if wrong.path != right.path else []
+    try:
+        text = wrong.content.decode("utf-8")
+    except UnicodeDecodeError:
+        said.append("内容用 UTF-8 编码另存")
+    else:
+        if "\r" in text.replace("\r\n", ""):
+            said.append("换行改为 LF")
+        if text.startswith("\ufeff\ufeff"):
+            said.append("删去开头多余的 BOM 标记")
+        matcher = difflib.SequenceMatcher(None, text.lstrip("\ufeff").splitlines(),
+                                          right.content.decode("utf-8-sig").splitlines(), autojunk=False)
+        for kind, edit in _EDITS.items():
+            spans = [(i1 + 1, i2) if kind == "delete" else (j1 + 1, j2)
+                     for op, i1, i2, j1, j2 in matcher.get_opcodes() if op == kind]
+            if spans:
+                said.append(edit.format(_spans(spans)))
+    return "与错误的记录相比：" + "，".join(said or ["内容相同"]) + "。"
+
+
+def _findings(example: Example, page_code: str) -> str:
+    """``校验程序报告：第 17 行 `schema-unknown-key`；第 1 行 `schema-required`。``, the other codes linked to their pages."""
+    said = []
+    for code, line in example.expect:
+        name = f"`{code}`" if code == page_code else f"[`{code}`]({code}.md)"
+        said.append(f"{f'第 {line} 行' if line else '整个文件'} {name}")
+    return "校验程序报告：" + "；".join(said) + "。\n"
+
+
+def _examples_section(code: str, examples: list[Example]) -> str:
+    if not examples:
+        return ("## 示例\n\n这个代码还没有示例文件。说明页只展示校验程序测试过的真实示例（`callback_archive/examples/`），"
+                "不另行编写；请按上面“怎么改”和校验信息里的说明处理。\n")
+    parts = ["## 示例\n\n以下示例取自校验程序的测试文件（`callback_archive/examples/`），每个都经测试确认会报告这个代码。\n"]
+    for example in examples:
+        parts.append(f"### 错误的记录：{example.name}\n\n{_record(example)}\n{_findings(example, code)}")
+        if example.right is None:
+            parts.append("改正：这个文件不应放在 `records/` 中，删除或移到档案之外。\n")
+        else:
+            parts.append(f"#### 改正后\n\n{_changes(example, example.right)}\n\n{_record(example.right)}")
+    return "\n".join(parts)
+
+
+# Ninety short pages that share their wording would otherwise crowd the archive's own pages out of a search for
+# common words (“不满意” matches every “不”); a search for a code still finds its page, whose title names it.
+_CODE_PAGE_META = "---\nsearch:\n  boost: 0.1\n---\n\n"
+
+
+def render_code_page(code: Code, examples: list[Example]) -> str:
+    """One code's page: what it means, its article and severity, how to fix it, and its examples."""
+    article = f"[{code.article}]({article_url(code.article, '../rules.md')})" if code.article else "—"
+    return (f"{_CODE_PAGE_META}# {code.code}：{code.title}\n\n"
+            f"- **含义**：{code.title}（代码 `{code.code}`）。\n"
+            f"- **级别**：{SEVERITY_LABELS[code.severity]}，{SEVERITY_MEANINGS[code.severity]}\n"
+            f"- **依据**：细则{article}\n\n"
+            f"## 怎么改\n\n{FIXES.get(code.code, _NO_FIX)}\n\n"
+            f"{_examples_section(code.code, examples)}\n"
+            f"[返回校验信息一览](../codes.md)\n")
+
+
+def render_code_pages() -> dict[str, str]:
+    """The list (``codes.md``) and every code's page (``codes/<code>.md``), site-relative path → Markdown."""
+    examples = examples_by_code()
+    pages = {"codes.md": render_codes_page()}
+    pages.update({code_page(code.code): render_code_page(code, examples.get(code.code, [])) for code in CODES.values()})
+    return pages

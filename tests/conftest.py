@@ -14,6 +14,7 @@ import pytest
 import yaml
 
 from callback_archive.cli import validate as validate_cli
+from callback_archive.guide import EXAMPLES  # noqa: F401 - the example files, for the tests that use them
 from callback_archive.yamlwrite import dump_yaml
 
 # The browser tests share one built site and one browser (tests/browser_fixtures.py).
@@ -21,7 +22,6 @@ pytest_plugins = ["browser_fixtures"]
 
 TESTS = Path(__file__).resolve().parent
 REPO = TESTS.parent
-EXAMPLES = TESTS / "examples"
 AS_OF = "2026-11-26T09:00"
 
 

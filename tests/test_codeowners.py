@@ -15,7 +15,7 @@ from callback_archive.codeowners import (
     CODEOWNERS_FILE, DEFAULT_TEAM, TEMPLATE_COPIES, TEMPLATE_FILE, generated_files, gitea_pattern, load_units,
     render_codeowners, render_gitea_codeowners, render_gitlab_codeowners,
 )
-from conftest import REPO, run_validate
+from conftest import EXAMPLES, REPO, run_validate
 
 NEW_UNIT = """\
   - id: dagang
@@ -113,7 +113,7 @@ def test_broken_units_file_is_a_usage_error(repo: Path) -> None:
 
 
 def test_team_must_look_like_a_github_team(tmp_path: Path) -> None:
-    shutil.copytree(REPO / "tests" / "examples" / "base", tmp_path, dirs_exist_ok=True)
+    shutil.copytree(EXAMPLES / "base", tmp_path, dirs_exist_ok=True)
     shutil.copy(REPO / "policy.yaml", tmp_path / "policy.yaml")
     units = tmp_path / "records" / "units.yaml"
     units.write_text(units.read_text(encoding="utf-8").replace("reporter: 王静\n", "reporter: 王静\n    team: 塘沽班组\n"),

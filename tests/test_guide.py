@@ -1,4 +1,5 @@
-"""The staff guide: the generated page of finding codes, and the guide's commands and links."""
+"""The staff guide: the generated list of finding codes, and the guide's commands and links (each code's own
+page: test_code_pages.py)."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ GUIDE = (REPO / "docs" / "guide.md").read_text(encoding="utf-8")
 
 def test_codes_page_has_a_row_for_every_code_with_its_article_and_a_fix() -> None:
     page = guide.render_codes_page()
-    rows = {line.split("|")[1].strip(" `"): line for line in page.splitlines() if line.startswith("| `")}
+    rows = {line.split("`")[1]: line for line in page.splitlines() if line.startswith("| [`")}
     assert list(rows) == list(CODES)
     for code in CODES.values():
         row = rows[code.code]
@@ -31,7 +32,7 @@ def test_every_fix_belongs_to_a_known_code() -> None:
 
 
 def test_site_generates_the_codes_page_and_lists_both_pages() -> None:
-    assert sitegen.generated_pages(REPO)["codes.md"] == guide.render_codes_page()
+    assert sitegen.generated_pages(REPO)["codes.md"] == guide.render_codes_page() == guide.render_code_pages()["codes.md"]
     nav = (REPO / "mkdocs.yml").read_text(encoding="utf-8").split("\nnav:", 1)[1]
     assert "使用指南: guide.md" in nav and "校验信息一览: codes.md" in nav
     assert "(codes.md)" in GUIDE and "(fields.md)" in GUIDE

@@ -28,7 +28,7 @@ SECRET = "保密的外部文件内容"
 def outside(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A valid record outside the archive, with a text that must never show up in any output."""
     path = tmp_path_factory.mktemp("outside") / "HF-20261125-0001.yaml"
-    path.write_text(VISIT.replace("王建华", SECRET), encoding="utf-8")
+    path.write_text(VISIT.replace("王某某", SECRET), encoding="utf-8")
     return path
 
 

@@ -11,6 +11,7 @@ from ..engine import incremental
 from ..engine.loader import CONFIG_FILES, collector_paused, links_outside_records
 from .guard import ChineseArgumentParser, UsageError, add_root_and_as_of, resolve_as_of, resolve_root
 from ..findings import Finding
+from ..guide import site_url
 from ..history import GitUnavailable, History, open_repo, resolve_commit, start_history, unavailable_notice
 from ..progress import keep_quiet
 from ..render.findings import REPORTERS, Summary
@@ -108,7 +109,8 @@ def main(argv: list[str] | None = None) -> int:
         else:
             files = len(outcome.paths)
         notices = [unavailable_notice()] if history() is None else []
-        REPORTERS[args.format](findings, Summary.of(findings, files, format_time(as_of)), sys.stdout, notices)
+        REPORTERS[args.format](findings, Summary.of(findings, files, format_time(as_of)), sys.stdout, notices,
+                               site_url=site_url(root))
         seconds["输出"] = time.perf_counter() - started - sum(seconds.values())
     if args.stats:
         loaded = outcome.load_stats

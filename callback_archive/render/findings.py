@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Callable, Iterable, TextIO
 
 from ..findings import CODES, SEVERITY_LABELS, Finding
+from ..guide import code_page_url
 
 
 @dataclass(frozen=True)
@@ -43,7 +44,13 @@ def notice_line(f: Finding) -> str:
     return f"注意：{f.message}（{f.code}）"
 
 
-def report_text(findings: list[Finding], summary: Summary, out: TextIO, notices: Iterable[Finding] = ()) -> None:
+def page_note(f: Finding, site_url: str | None, before: str = "\n") -> str:
+    """Where the code's page is (``before`` it, a line break), or nothing when the site's address is not known."""
+    return f"{before}说明页：{code_page_url(site_url, f.code)}" if site_url else ""
+
+
+def report_text(findings: list[Finding], summary: Summary, out: TextIO, notices: Iterable[Finding] = (),
+                site_url: str | None = None) -> None:
     for f in findings:
         print(text_line(f), file=out)
     for f in notices:
@@ -63,7 +70,8 @@ def _json_object(values: dict, indent: str) -> str:
         f"\n{indent}}}"
 
 
-def report_json(findings: list[Finding], summary: Summary, out: TextIO, notices: Iterable[Finding] = ()) -> None:
+def report_json(findings: list[Finding], summary: Summary, out: TextIO, notices: Iterable[Finding] = (),
+                site_url: str | None = None) -> None:
     """The same text as ``json.dump(…, ensure_ascii=False, indent=2)``, written a finding at a time: the pure-Python
     encoder that ``indent`` needs took half a second for the 10,000 findings of a big year."""
     listed = ",\n".join("    " + _json_object(f.as_dict(), "    ") for f in findings)
@@ -82,31 +90,33 @@ def _escape_property(text: str) -> str:
     return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def github_command(f: Finding) -> str:
-    """A workflow command that GitHub shows on the finding's line of the pull request."""
+def github_command(f: Finding, site_url: str | None = None) -> str:
+    """A workflow command that GitHub shows on the finding's line of the pull request, with its code's page."""
     title = " ".join(part for part in (f.article and f"[{f.article}]", CODES[f.code].title, f.code) if part)
     props = [f"file={_escape_property(f.file)}"]
     if f.line:
         props.append(f"line={f.line}")
     props.append(f"title={_escape_property(title)}")
-    return f"::{f.severity} {','.join(props)}::{_escape_data(f.message)}"
+    return f"::{f.severity} {','.join(props)}::{_escape_data(f.message + page_note(f, site_url))}"
 
 
 def _cell(text: str | None) -> str:
     return (text or "").replace("|", "\\|").replace("\n", " ")
 
 
-def markdown_table(findings: Iterable[Finding]) -> str:
+def markdown_table(findings: Iterable[Finding], site_url: str | None = None) -> str:
     rows = ["| 文件 | 行 | 级别 | 条款 | 记录 | 代码 | 说明 |", "|---|---|---|---|---|---|---|"]
     for f in findings:
+        code = f"[{f.code}]({code_page_url(site_url, f.code)})" if site_url else f.code
         rows.append(
             f"| {_cell(f.file)} | {f.line or ''} | {SEVERITY_LABELS[f.severity]} | {_cell(f.article)} | "
-            f"{_cell(f.record)} | {f.code} | {_cell(f.message)} |"
+            f"{_cell(f.record)} | {code} | {_cell(f.message)} |"
         )
     return "\n".join(rows)
 
 
-def report_github(findings: list[Finding], summary: Summary, out: TextIO, notices: Iterable[Finding] = ()) -> None:
+def report_github(findings: list[Finding], summary: Summary, out: TextIO, notices: Iterable[Finding] = (),
+                  site_url: str | None = None) -> None:
     """Annotations (GitHub shows only 10 of each kind per step), the full log, and the job summary.
 
     Gitea and Forgejo Actions (``GITEA_ACTIONS`` or ``FORGEJO_ACTIONS`` set) run the same workflow but show neither
@@ -115,9 +125,10 @@ def report_github(findings: list[Finding], summary: Summary, out: TextIO, notice
         report_text(findings, summary, out, notices)
         return
     for f in findings:
-        print(github_command(f), file=out)
+        print(github_command(f, site_url), file=out)
     for f in notices:
-        print(f"::notice title={_escape_property(CODES[f.code].title + ' ' + f.code)}::{_escape_data(f.message)}", file=out)
+        print(f"::notice title={_escape_property(CODES[f.code].title + ' ' + f.code)}::"
+              f"{_escape_data(f.message + page_note(f, site_url))}", file=out)
     for f in findings:
         print(text_line(f), file=out)
     for f in notices:
@@ -130,7 +141,7 @@ def report_github(findings: list[Finding], summary: Summary, out: TextIO, notice
             for f in notices:
                 handle.write(f"> {notice_line(f)}\n\n")
             if findings:
-                handle.write(markdown_table(findings) + "\n")
+                handle.write(markdown_table(findings, site_url) + "\n")
 
 
 # GitLab's Code Quality severities (info, minor, major, critical, blocker) for ours: an error stops the merge, a
@@ -145,7 +156,7 @@ def _description(f: Finding) -> str:
     return f"{article}{CODES[f.code].title}：{record}{f.message}（{f.code}）"
 
 
-def gitlab_issues(findings: list[Finding]) -> list[dict]:
+def gitlab_issues(findings: list[Finding], site_url: str | None = None) -> list[dict]:
     """GitLab Code Quality issues. The fingerprint is how GitLab tells a new finding from one the target branch
     already has, so it is made of what stays when lines shift or the day changes: code, file, record and the message
     with its numbers blanked (line numbers, hours left). Findings still alike are told apart by their order."""
@@ -157,7 +168,7 @@ def gitlab_issues(findings: list[Finding]) -> list[dict]:
         seen[key] = occurrence + 1
         fingerprint = hashlib.sha256(f"{key}\0{occurrence}".encode("utf-8")).hexdigest()
         issues.append({
-            "description": _description(f),
+            "description": _description(f) + page_note(f, site_url, " "),
             "check_name": f.code,
             "fingerprint": fingerprint,
             "severity": GITLAB_SEVERITY[f.severity],
@@ -166,10 +177,11 @@ def gitlab_issues(findings: list[Finding]) -> list[dict]:
     return issues
 
 
-def report_gitlab(findings: list[Finding], summary: Summary, out: TextIO, notices: Iterable[Finding] = ()) -> None:
+def report_gitlab(findings: list[Finding], summary: Summary, out: TextIO, notices: Iterable[Finding] = (),
+                  site_url: str | None = None) -> None:
     """The Code Quality report (``artifacts:reports:codequality``): GitLab shows each finding on its diff line.
     One issue a line: the C encoder keeps a year's ten thousand findings fast, and the file stays readable."""
-    issues = gitlab_issues(findings)  # only findings: the notices are about the run, and GitLab's CI always has Git
+    issues = gitlab_issues(findings, site_url)  # only findings: the notices are about the run, and GitLab's CI always has Git
     out.write("[\n" + ",\n".join(json.dumps(i, ensure_ascii=False) for i in issues) + "\n]\n" if issues else "[]\n")
 
 
@@ -181,7 +193,8 @@ def _xml_text(text: str) -> str:
     return _NOT_XML.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
-def report_junit(findings: list[Finding], summary: Summary, out: TextIO, notices: Iterable[Finding] = ()) -> None:
+def report_junit(findings: list[Finding], summary: Summary, out: TextIO, notices: Iterable[Finding] = (),
+                 site_url: str | None = None) -> None:
     """A JUnit XML report (``artifacts:reports:junit``): GitLab lists it on the merge request. Each error is a
     failed test case, each warning a passed one that says it (JUnit has no warnings), and one case carries the
     summary sentence with the counts."""
@@ -196,9 +209,9 @@ def report_junit(findings: list[Finding], summary: Summary, out: TextIO, notices
         case = ET.SubElement(suite, "testcase", classname=_xml_text(f.file), name=_xml_text(f"{where}{record} {f.code}"))
         if f.severity == "error":
             failure = ET.SubElement(case, "failure", type=f.code, message=_xml_text(_description(f)))
-            failure.text = _xml_text(text_line(f))
+            failure.text = _xml_text(text_line(f) + page_note(f, site_url))
         else:
-            ET.SubElement(case, "system-out").text = _xml_text(text_line(f))
+            ET.SubElement(case, "system-out").text = _xml_text(text_line(f) + page_note(f, site_url))
     suites = ET.Element("testsuites", name="回访档案校验", tests=suite.get("tests"), failures=str(errors))
     suites.append(suite)
     ET.indent(suites)
@@ -208,7 +221,9 @@ def report_junit(findings: list[Finding], summary: Summary, out: TextIO, notices
 # Each reporter also takes ``notices``: what the run could not check (``history-unavailable``), told in every
 # format for people and CI logs (a line before the summary, ``notices`` in JSON, a notice on GitHub, the summary
 # case's output in JUnit; GitLab's Code Quality holds issues on lines only, and GitLab's CI always has Git) and
-# counted in none.
+# counted in none. And ``site_url``, the site's address (``guide.site_url``) or None: where the site is known, the
+# formats read in a merge request (GitHub, GitLab, JUnit) add the address of each code's page; the text and JSON
+# formats never change with it (each line or finding already names its code).
 REPORTERS: dict[str, Callable[..., None]] = {
     "text": report_text,
     "json": report_json,

@@ -17,7 +17,7 @@ from concurrent.futures import Future
 from datetime import date, datetime
 from pathlib import Path
 
-from callback_archive.guide import render_codes_page
+from callback_archive.guide import render_code_pages
 from callback_archive.safefile import WriteError, write_atomic
 from callback_archive.schema_docs import render_schema_markdown
 from callback_archive.site import site_files
@@ -100,7 +100,7 @@ def generated_pages(root: Path, as_of: datetime | None = None) -> dict[str, str 
 
 def generated_files(root: Path, as_of: datetime | None = None) -> tuple[dict[str, str | bytes], dict[str, Future]]:
     """``generated_pages`` in two parts: what is ready, and files (the workbooks) a worker process is still making."""
-    pages: dict[str, str | bytes] = {"fields.md": render_fields_page(root), "codes.md": render_codes_page()}
+    pages: dict[str, str | bytes] = {"fields.md": render_fields_page(root), **render_code_pages()}
     ready, later = site_files(root, as_of or site_as_of())
     pages.update(ready)
     return pages, later
