@@ -1,11 +1,12 @@
 """The site's /admin/ page: the clerks' form (Decap CMS, vendored under vendor/decap-cms/), its configuration
-generated from ``schemas/`` (the schemas the validator uses, walked once when compiled: ``RecordSchema.walk``), and the archive's own rules for the form.
+generated from ``schemas/`` (the schemas the validator uses, walked once when compiled: ``RecordSchema.walk``),
+and the archive's own rules for the form.
 
-Published as generated files of the site (``admin_files``, added by the MkDocs hook): ``admin/index.html`` and ``admin/archive.js`` from
-``callback_archive/site/admin/``, ``admin/config.yml`` (Decap's configuration: the collections and their
-fields, written as JSON, which is YAML too), ``admin/archive.json`` (what Decap's configuration cannot say: where each kind of record is filed,
-how its id is formed, the conditional rules) and ``admin/decap-cms/`` (the vendored bundle).
-Why Decap and how it is wired: design/clerk-form.md.
+Published as generated files of the site (``admin_files``, added by the MkDocs hook): ``admin/index.html``
+and ``admin/archive.js`` from ``callback_archive/site/admin/``; ``admin/config.yml`` (Decap's configuration:
+the collections and their fields, written as JSON, which is YAML too); ``admin/archive.json`` (what Decap's
+configuration cannot say: where each kind of record is filed, how its id is formed, the conditional rules);
+``admin/decap-cms/`` (the vendored bundle). Why Decap and how it is wired: design/clerk-form.md.
 """
 
 from __future__ import annotations
