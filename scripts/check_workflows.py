@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""用 zizmor 检查 .github/workflows/ 的安全问题（计算考核金额的 CI 不能被篡改）。用法见 `python scripts/check_workflows.py --help`。"""
+"""用 zizmor 检查 .github/workflows/ 的安全问题（计算考核金额的 CI 不能被篡改）。与 `callback check-workflows` 相同，用法见 `callback check-workflows --help`。"""
 
 import _project  # noqa: E402,F401  the repository's .venv and import path (scripts/_project.py)
 
