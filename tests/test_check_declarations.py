@@ -8,6 +8,7 @@ check emits, cites and reads is what it declares.
 from __future__ import annotations
 
 import dataclasses
+import inspect
 import shutil
 import sys
 from datetime import datetime
@@ -16,9 +17,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from callback_archive.checks import ALL_CHECKS, VOLATILE_CODES, Check, Context
+from callback_archive import fileread, orders, schemas, yamlread
+from callback_archive.checks import ALL_CHECKS, VOLATILE_CODES, Check, Context, reading
 from callback_archive.checks.declaration import DeclarationError, check, validate
 from callback_archive.engine.groups import Lookups, always, by_file
+from callback_archive.engine import loader
 from callback_archive.engine.loader import Archive, load_archive
 from callback_archive.findings import CODES, NOTICE_CODES, Code
 from callback_archive.history import load_history
@@ -90,6 +93,16 @@ def test_a_check_must_read_fields_of_the_archive():
 
 def test_volatile_codes_are_those_the_checks_declare():
     assert VOLATILE_CODES == {"callback-overdue", "letter-overdue", "archive-merge-due", "time-in-future"}
+
+
+def test_every_declared_code_is_written_where_the_check_lives():
+    """A code declared but never emitted would be a stale declaration: each is a literal in its check's module
+    (reading's: in the modules that read files)."""
+    readers = [loader, schemas, yamlread, fileread, orders]
+    for c in ALL_CHECKS:
+        sources = [inspect.getsource(m) for m in (readers if c is reading else [inspect.getmodule(c.run)])]
+        for code in c.codes:
+            assert any(f'"{code}"' in text for text in sources), f"{c.name} declares {code!r} but never writes it"
 
 
 # --- what the checks really do --------------------------------------------------------------
