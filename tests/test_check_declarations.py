@@ -145,11 +145,12 @@ def _moment(text: str) -> datetime:
 
 def test_checks_on_the_examples_do_what_they_declare(tmp_path: Path):
     cases = yaml.safe_load((EXAMPLES / "cases.yaml").read_text(encoding="utf-8"))
-    for number, case in enumerate([*cases["invalid"], *cases["valid"]]):
+    examples = [(folder, case) for folder, listed in cases.items() for case in listed]
+    assert {folder for folder, _ in examples} >= {"invalid", "valid", "warning"}
+    for number, (folder, case) in enumerate(examples):
         root = tmp_path / str(number)
         shutil.copytree(EXAMPLES / "base", root)
         shutil.copy(REPO / "policy.yaml", root / "policy.yaml")
-        folder = "invalid" if case in cases["invalid"] else "valid"
         place(root, case["path"], (EXAMPLES / folder / case["file"]).read_bytes())
         _agree(load_archive(root, use_cache=False), Context(as_of=_moment(AS_OF)))
 
