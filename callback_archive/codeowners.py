@@ -19,7 +19,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from .cli.guard import ChineseArgumentParser, UsageError, resolve_root
+from .cli.guard import ChineseArgumentParser, UsageError, program, resolve_root
 from .safefile import ensure_inside, write_atomic
 from .schemas import load_schema
 from .yamlread import YamlSyntaxError, parse_yaml
@@ -179,7 +179,7 @@ def main(argv: list[str] | None = None) -> int:
         root = resolve_root(args.root)
         files = generated_files(root)
     except UsageError as exc:
-        print(f"codeowners.py：错误：{exc}", file=sys.stderr)
+        print(f"{program('codeowners.py')}：错误：{exc}", file=sys.stderr)
         return 2
     stale = []
     for relpath, text in files.items():
@@ -204,7 +204,7 @@ def main(argv: list[str] | None = None) -> int:
         for relpath, _ in stale:
             _write(root, relpath, files[relpath])
     except UsageError as exc:
-        print(f"codeowners.py：错误：{exc}", file=sys.stderr)
+        print(f"{program('codeowners.py')}：错误：{exc}", file=sys.stderr)
         return 2
     print(f"已生成 {'、'.join(relpath for relpath, _ in stale)}：请与 {UNITS_FILE} 一同提交。")
     return 0

@@ -205,26 +205,29 @@ def render_codes_page() -> str:
 @dataclass(frozen=True)
 class Example:
     """An example file as the code pages show it: where it is placed, its bytes, the findings it must produce
-    (code, line) and, for a wrong one, the right record that corrects it."""
+    (code, line) and, for a wrong one, the right record that corrects it. ``warning``: archived all the same."""
 
     name: str
     path: str
     content: bytes
     expect: tuple[tuple[str, int | None], ...] = ()
     right: "Example | None" = None
+    warning: bool = False
 
 
 def examples_by_code(folder: Path = EXAMPLES) -> dict[str, list[Example]]:
-    """Each code → the invalid examples that produce it, in cases.yaml's order."""
+    """Each code → the examples that produce it (the invalid ones, then those with warnings), in cases.yaml's order."""
     cases = yaml.safe_load((folder / "cases.yaml").read_text(encoding="utf-8"))
     valid = {case["file"]: Example(case["file"], case["path"], (folder / "valid" / case["file"]).read_bytes())
              for case in cases["valid"]}
     by_code: dict[str, list[Example]] = {}
-    for case in cases["invalid"]:
-        example = Example(case["file"], case["path"], (folder / "invalid" / case["file"]).read_bytes(),
-                          tuple((e["code"], e["line"]) for e in case["expect"]), valid.get(case.get("right")))
-        for code in dict.fromkeys(code for code, _ in example.expect):
-            by_code.setdefault(code, []).append(example)
+    for group in ("invalid", "warning"):
+        for case in cases[group]:
+            example = Example(case["file"], case["path"], (folder / group / case["file"]).read_bytes(),
+                              tuple((e["code"], e["line"]) for e in case["expect"]), valid.get(case.get("right")),
+                              group == "warning")
+            for code in dict.fromkeys(code for code, _ in example.expect):
+                by_code.setdefault(code, []).append(example)
     return by_code
 
 
@@ -291,8 +294,11 @@ def _examples_section(code: str, examples: list[Example]) -> str:
                 "不另行编写；请按上面“怎么改”和校验信息里的说明处理。\n")
     parts = ["## 示例\n\n以下示例取自校验程序的测试文件（`callback_archive/examples/`），每个都经测试确认会报告这个代码。\n"]
     for example in examples:
-        parts.append(f"### 错误的记录：{example.name}\n\n{_record(example)}\n{_findings(example, code)}")
-        if example.right is None:
+        parts.append(f"### {'有警告的记录' if example.warning else '错误的记录'}：{example.name}\n\n"
+                     f"{_record(example)}\n{_findings(example, code)}")
+        if example.warning:
+            parts.append("这是警告：记录照常归档，不需要改正；按上面“怎么改”处理。\n")
+        elif example.right is None:
             parts.append("改正：这个文件不应放在 `records/` 中，删除或移到档案之外。\n")
         else:
             parts.append(f"#### 改正后\n\n{_changes(example, example.right)}\n\n{_record(example.right)}")

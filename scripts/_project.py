@@ -1,11 +1,12 @@
 """What every script does first: run with the repository's own Python and import its library.
 
-``make setup`` installs the pinned packages into ``.venv``. A script started with another
-Python (``python scripts/validate.py`` in a terminal where .venv is not activated, or the
-pre-commit hook, which runs the ``python`` on PATH) re-runs itself with .venv's, so that
-staff never meet a missing package or a different version. Without a .venv (GitHub Actions
-installs the requirements into its own Python) the script runs as started, and a missing
-package is explained in Chinese instead of a traceback.
+The scripts are shims that keep documented commands working; staff type ``callback validate`` …,
+the command ``make setup`` installs into ``.venv`` with the pinned packages. A script started with
+another Python (``python scripts/validate.py`` in a terminal where .venv is not activated)
+re-runs itself with .venv's, so that staff never meet a missing package or a different version.
+The checkout's own library comes first on the import path, so a script runs the code beside it
+(``benchmarks/golden_outputs.py --repo`` runs an older checkout's scripts). Without a .venv the
+script runs as started, and a missing package is explained in Chinese instead of a traceback.
 """
 
 import os

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""档案审计：记录何时合并到 main、超时、补录、更正、作废。用法见 `python scripts/audit.py --help`。"""
+"""档案审计：记录何时合并到 main、超时、补录、更正、作废。与 `callback audit` 相同，用法见 `callback audit --help`。"""
 
 import _project  # noqa: E402,F401  the repository's .venv and import path (scripts/_project.py)
 

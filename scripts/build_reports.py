@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""生成客户回访统计月报，或生成单位的月度上报。用法见 `python scripts/build_reports.py --help`。"""
+"""生成客户回访统计月报，或生成单位的月度上报。与 `callback reports` 相同，用法见 `callback reports --help`。"""
 
 import _project  # noqa: E402,F401  the repository's .venv and import path (scripts/_project.py)
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""按用电类型分层抽取抽样回访客户。用法见 `python scripts/draw_sample.py --help`。"""
+"""按用电类型分层抽取抽样回访客户。与 `callback sample` 相同，用法见 `callback sample --help`。"""
 
 import _project  # noqa: E402,F401  the repository's .venv and import path (scripts/_project.py)
 

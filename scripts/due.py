@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""列出逾期和即将到期的回访与复函。用法见 `python scripts/due.py --help`。"""
+"""列出逾期和即将到期的回访与复函。与 `callback due` 相同，用法见 `callback due --help`。"""
 
 import _project  # noqa: E402,F401  the repository's .venv and import path (scripts/_project.py)
 

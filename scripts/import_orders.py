@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""导入营销系统导出的归档工单。用法见 `python scripts/import_orders.py --help`。"""
+"""导入营销系统导出的归档工单。与 `callback import-orders` 相同，用法见 `callback import-orders --help`。"""
 
 import _project  # noqa: E402,F401  the repository's .venv and import path (scripts/_project.py)
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""登记一条回访或复函记录，或更正已入库的记录。用法见 `python scripts/new_record.py --help`。"""
+"""登记一条回访或复函记录，或更正已入库的记录。与 `callback new` 相同，用法见 `callback new --help`。"""
 
 import _project  # noqa: E402,F401  the repository's .venv and import path (scripts/_project.py)
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""校验客户回访档案。用法见 `python scripts/validate.py --help`。"""
+"""校验客户回访档案。与 `callback validate` 相同，用法见 `callback validate --help`。"""
 
 import _project  # noqa: E402,F401  the repository's .venv and import path (scripts/_project.py)
 

@@ -8,6 +8,7 @@ check emits, cites and reads is what it declares.
 from __future__ import annotations
 
 import dataclasses
+import inspect
 import shutil
 import sys
 from datetime import datetime
@@ -16,9 +17,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from callback_archive.checks import ALL_CHECKS, VOLATILE_CODES, Check, Context
+from callback_archive import fileread, orders, schemas, yamlread
+from callback_archive.checks import ALL_CHECKS, VOLATILE_CODES, Check, Context, reading
 from callback_archive.checks.declaration import DeclarationError, check, validate
 from callback_archive.engine.groups import Lookups, always, by_file
+from callback_archive.engine import loader
 from callback_archive.engine.loader import Archive, load_archive
 from callback_archive.findings import CODES, NOTICE_CODES, Code
 from callback_archive.history import load_history
@@ -92,6 +95,16 @@ def test_volatile_codes_are_those_the_checks_declare():
     assert VOLATILE_CODES == {"callback-overdue", "letter-overdue", "archive-merge-due", "time-in-future"}
 
 
+def test_every_declared_code_is_written_where_the_check_lives():
+    """A code declared but never emitted would be a stale declaration: each is a literal in its check's module
+    (reading's: in the modules that read files)."""
+    readers = [loader, schemas, yamlread, fileread, orders]
+    for c in ALL_CHECKS:
+        sources = [inspect.getsource(m) for m in (readers if c is reading else [inspect.getmodule(c.run)])]
+        for code in c.codes:
+            assert any(f'"{code}"' in text for text in sources), f"{c.name} declares {code!r} but never writes it"
+
+
 # --- what the checks really do --------------------------------------------------------------
 
 
@@ -132,11 +145,12 @@ def _moment(text: str) -> datetime:
 
 def test_checks_on_the_examples_do_what_they_declare(tmp_path: Path):
     cases = yaml.safe_load((EXAMPLES / "cases.yaml").read_text(encoding="utf-8"))
-    for number, case in enumerate([*cases["invalid"], *cases["valid"]]):
+    examples = [(folder, case) for folder, listed in cases.items() for case in listed]
+    assert {folder for folder, _ in examples} >= {"invalid", "valid", "warning"}
+    for number, (folder, case) in enumerate(examples):
         root = tmp_path / str(number)
         shutil.copytree(EXAMPLES / "base", root)
         shutil.copy(REPO / "policy.yaml", root / "policy.yaml")
-        folder = "invalid" if case in cases["invalid"] else "valid"
         place(root, case["path"], (EXAMPLES / folder / case["file"]).read_bytes())
         _agree(load_archive(root, use_cache=False), Context(as_of=_moment(AS_OF)))
 

@@ -21,6 +21,7 @@ from conftest import AS_OF, EXAMPLES, REPO, place, run_validate
 
 CASES = yaml.safe_load((EXAMPLES / "cases.yaml").read_text(encoding="utf-8"))
 PAGES = guide.render_code_pages()
+SHOWN = [*CASES["invalid"], *CASES["warning"]]
 SITE = "https://archive.example.cn/"
 VISIT_PATH = "records/visits/tanggu/2026/11/HF-20261125-0001.yaml"
 CODE_QUALITY_SCHEMA = json.loads((Path(__file__).parent / "schemas" / "gitlab-codequality.schema.json").read_text(encoding="utf-8"))
@@ -65,12 +66,14 @@ def test_links_between_code_pages_and_to_the_rules_exist() -> None:
             assert f"{{#{anchor}}}" in rules
 
 
-@pytest.mark.parametrize("case", CASES["invalid"], ids=[c["file"] for c in CASES["invalid"]])
+@pytest.mark.parametrize("case", SHOWN, ids=[c["file"] for c in SHOWN])
 def test_every_example_is_on_the_page_of_each_code_it_produces(case: dict) -> None:
-    wrong = (EXAMPLES / "invalid" / case["file"]).read_bytes()
+    warning = case in CASES["warning"]
+    wrong = (EXAMPLES / ("warning" if warning else "invalid") / case["file"]).read_bytes()
     for code in {e["code"] for e in case["expect"]}:
         page = PAGES[guide.code_page(code)]
-        section = page.split(f"### 错误的记录：{case['file']}\n", 1)[1].split("\n### ", 1)[0]
+        heading = "有警告的记录" if warning else "错误的记录"
+        section = page.split(f"### {heading}：{case['file']}\n", 1)[1].split("\n### ", 1)[0]
         assert f"文件 `{case['path']}`" in section
         try:
             text = wrong.decode("utf-8")
@@ -81,7 +84,9 @@ def test_every_example_is_on_the_page_of_each_code_it_produces(case: dict) -> No
             assert shown.strip() in section if shown.strip() else "空文件" in section
         for expected in case["expect"]:
             assert f"第 {expected['line']} 行 " in section or expected["line"] is None
-        if "right" in case:
+        if warning:
+            assert "这是警告：记录照常归档，不需要改正" in section and "改正后" not in section
+        elif "right" in case:
             right = (EXAMPLES / "valid" / case["right"]).read_text(encoding="utf-8-sig")
             assert f"#### 改正后\n\n与错误的记录相比：" in section and right.strip() in section
         else:
@@ -90,6 +95,7 @@ def test_every_example_is_on_the_page_of_each_code_it_produces(case: dict) -> No
 
 def test_each_right_record_is_a_tested_valid_example() -> None:
     valid = {case["file"] for case in CASES["valid"]}
+    assert not [case for case in CASES["warning"] if "right" in case]  # archived all the same: nothing to correct
     for case in CASES["invalid"]:
         if "right" in case:
             assert case["right"] in valid
@@ -98,11 +104,11 @@ def test_each_right_record_is_a_tested_valid_example() -> None:
 
 
 def test_codes_without_an_example_say_so_and_show_no_record() -> None:
-    with_examples = {e["code"] for case in CASES["invalid"] for e in case["expect"]}
+    with_examples = {e["code"] for case in SHOWN for e in case["expect"]}
     for code in CODES:
         page = PAGES[guide.code_page(code)]
         if code in with_examples:
-            assert "### 错误的记录：" in page
+            assert "### 错误的记录：" in page or "### 有警告的记录：" in page
         else:
             assert "这个代码还没有示例文件" in page and "```" not in page
 

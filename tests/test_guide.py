@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 from callback_archive import guide
 from callback_archive.site import generate as sitegen
@@ -39,15 +40,16 @@ def test_site_generates_the_codes_page_and_lists_both_pages() -> None:
 
 
 def test_every_command_in_the_guide_exists_and_answers_help() -> None:
-    scripts = sorted(set(re.findall(r"python scripts/([a-z_]+\.py)", GUIDE)))
-    assert "new_record.py" in scripts and "due.py" in scripts and "validate.py" in scripts
-    for script in scripts:
-        result = subprocess.run([sys.executable, str(REPO / "scripts" / script), "--help"], capture_output=True,
-                                text=True, encoding="utf-8", check=False)
-        assert result.returncode == 0 and "用法" in result.stdout, script
-    for command in set(re.findall(r"new_record\.py (\w+)", GUIDE)):
-        help_text = subprocess.run([sys.executable, str(REPO / "scripts" / "new_record.py"), command, "--help"],
-                                   capture_output=True, text=True, encoding="utf-8", check=False)
+    callback = str(Path(sys.executable).parent / "callback")  # the guide's command, installed by make setup
+    commands = sorted(set(re.findall(r"callback ([a-z-]+)", GUIDE)))
+    assert "new" in commands and "due" in commands and "validate" in commands
+    for command in commands:
+        result = subprocess.run([callback, command, "--help"], capture_output=True, text=True, encoding="utf-8",
+                                check=False)
+        assert result.returncode == 0 and "用法" in result.stdout, command
+    for command in set(re.findall(r"callback new (\w+)", GUIDE)):
+        help_text = subprocess.run([callback, "new", command, "--help"], capture_output=True, text=True,
+                                   encoding="utf-8", check=False)
         assert help_text.returncode == 0, command
 
 

@@ -51,12 +51,12 @@ def test_gitlab_pipeline_does_what_the_github_workflows_do():
     job = config["校验回访档案"]
     script = "\n".join(job["script"])
     assert '--base "origin/$CI_MERGE_REQUEST_TARGET_BRANCH_NAME"' in script and "git fetch" in script
-    assert "--format gitlab" in script and "--format junit" in script and "codeowners.py --check" in script
+    assert "--format gitlab" in script and "--format junit" in script and "callback codeowners --check" in script
     assert job["artifacts"]["reports"] == {"codequality": "gl-code-quality-report.json", "junit": "validate-junit.xml"}
     assert job["artifacts"]["when"] == "always"  # the reports matter most when the job fails
     assert "--site-dir public" in "\n".join(config["pages"]["script"])
     assert config["pages"]["rules"][0]["if"] == '$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH && $CI_PIPELINE_SOURCE == "push"'
-    assert "due.py" in "\n".join(config["due"]["script"])
+    assert "callback due" in "\n".join(config["due"]["script"])
     assert config["due"]["rules"] == [{"if": '$CI_PIPELINE_SOURCE == "schedule" && $SCHEDULE_TASK == "due"'}]
 
 
@@ -152,9 +152,9 @@ def test_unknown_format_is_a_usage_error_in_chinese(archive):
 
 @pytest.mark.parametrize("form", ["gitlab", "junit"])
 def test_ci_run_with_the_real_clock(archive, tmp_path, form):
-    """As the pipeline runs it: the script, the real clock; the report is well-formed whatever the day."""
+    """As the pipeline runs it: the installed command, the real clock; the report is well-formed whatever the day."""
     place(archive, VISIT_PATH, VISIT.replace("category: repair", "category: 抢修"))
-    result = subprocess.run([sys.executable, str(REPO / "scripts" / "validate.py"), "--root", str(archive),
+    result = subprocess.run([str(Path(sys.executable).parent / "callback"), "validate", "--root", str(archive),
                              "--format", form], capture_output=True, text=True, encoding="utf-8", check=False)
     assert result.returncode == 1, result.stderr
     if form == "gitlab":

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import io
 import json
+import marshal
 import os
 import shutil
 import time
 
 import pytest
 
-from callback_archive.engine import checkstate
+from callback_archive.engine import checkstate, groups
 from callback_archive.engine.loader import discover
 from callback_archive.engine.cache import Shards
 from callback_archive.findings import Finding
@@ -79,7 +80,7 @@ def test_a_policy_change_is_a_full_run(committed, policy_with):
     assert "读取统计" in run.stderr and run.stdout == full(committed).stdout
 
 
-@pytest.mark.parametrize("damage", ["delete", "garble", "mismatch"])
+@pytest.mark.parametrize("damage", ["delete", "garble", "mismatch", "older format"])
 def test_a_missing_damaged_or_mixed_state_means_a_full_run_with_the_same_findings(committed, damage):
     first = validate(committed)
     state = committed / STATE
@@ -88,6 +89,10 @@ def test_a_missing_damaged_or_mixed_state_means_a_full_run_with_the_same_finding
     elif damage == "garble":
         for part in state.iterdir():
             part.write_bytes(b"\x00 not marshal")
+    elif damage == "older format":  # written before the keys were named (or any other change of the format)
+        for part in state.iterdir():
+            data = marshal.loads(part.read_bytes())
+            part.write_bytes(marshal.dumps((checkstate.FORMAT - 1, *data[1:])))
     else:  # the results of one run with the snapshot of another
         kept = (state / "results.marshal").read_bytes()
         validate(committed, as_of="2026-11-27T09:00")
@@ -111,16 +116,30 @@ def test_a_landing_on_main_is_noticed_without_any_change_of_content(committed):
 
 
 def test_key_graph_answers_both_ways_and_keeps_changes_in_its_overlay():
-    graph = KeyGraph.build({"a.yaml": ("o:1", "m:2026-11"), "b.yaml": ("o:1",), "c.csv#2": ("o:2", "m:2026-11")})
-    assert graph.providers_of("o:1") == {"a.yaml", "b.yaml"} and graph.providers_of("m:2026-11") == {"a.yaml", "c.csv#2"}
-    assert graph.keys_of("b.yaml") == ("o:1",) and graph.keys_of("nobody") is None
-    graph.set("b.yaml", ("o:2",))
+    graph = KeyGraph.build({"a.yaml": ("case:1", "figures:2026-11"), "b.yaml": ("case:1",),
+                            "c.csv#2": ("case:2", "figures:2026-11")})
+    assert graph.providers_of("case:1") == {"a.yaml", "b.yaml"}
+    assert graph.providers_of("figures:2026-11") == {"a.yaml", "c.csv#2"}
+    assert graph.keys_of("b.yaml") == ("case:1",) and graph.keys_of("nobody") is None
+    graph.set("b.yaml", ("case:2",))
     graph.set("a.yaml", None)
-    graph.set("d.yaml", ("o:1",))
-    assert graph.providers_of("o:1") == {"d.yaml"} and graph.providers_of("o:2") == {"b.yaml", "c.csv#2"}
+    graph.set("d.yaml", ("case:1",))
+    assert graph.providers_of("case:1") == {"d.yaml"} and graph.providers_of("case:2") == {"b.yaml", "c.csv#2"}
     assert graph.keys_of("a.yaml") is None
     stored = KeyGraph(*graph.tables(), dict(graph.overlay))
-    assert stored.providers_of("o:2") == {"b.yaml", "c.csv#2"}
+    assert stored.providers_of("case:2") == {"b.yaml", "c.csv#2"}
+
+
+def test_every_group_and_data_key_tells_its_kind():
+    kinds = [k for k in vars(groups).values() if isinstance(k, groups.Kind)]
+    assert len({k.prefix for k in kinds}) == len(kinds) > 10
+    for kind in kinds:
+        key = kind.key("2026-11") if kind.prefix.endswith(":") else kind.key()
+        assert groups.kind_of(key) is kind and kind.has(key)
+        assert [other for other in kinds if other.has(key)] == [kind]  # no prefix starts another
+        assert key.startswith(groups.COUNTED) == (kind in (groups.VISIT_MONTH, groups.FIGURES_MONTH, groups.PROVISIONAL_YEAR))
+    assert groups.CASE.value(groups.case_key("gd1")) == "GD1"
+    assert groups.kind_of("all records") is None
 
 
 def test_key_graph_folds_a_large_overlay_into_its_tables(monkeypatch):

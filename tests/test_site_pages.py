@@ -357,18 +357,8 @@ def test_audit_tables_show_record_texts_literally() -> None:
     assert not [a for tag, a in page.tags if tag == "a" and (a.get("href") or "").startswith("javascript")]
 
 
-def _hook():
-    """hooks/generate_pages.py as a module (MkDocs loads it by path)."""
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("generate_pages_hook", REPO / "hooks" / "generate_pages.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def test_record_regions_set_aside_by_the_hook_give_the_same_html(pages: dict) -> None:
-    """The hook hands the plain record blocks past Python-Markdown: the page's HTML must be what Markdown makes of
+def test_record_regions_set_aside_by_the_plugin_give_the_same_html(pages: dict) -> None:
+    """The plugin hands the plain record blocks past Python-Markdown: the page's HTML must be what Markdown makes of
     the whole page (without the two marker comments), and every record id in a region must still count as an anchor of the page."""
     from types import SimpleNamespace
 
@@ -376,7 +366,9 @@ def test_record_regions_set_aside_by_the_hook_give_the_same_html(pages: dict) ->
 
     config = yaml.load((REPO / "mkdocs.yml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
     extensions = [e if isinstance(e, str) else next(iter(e)) for e in config["markdown_extensions"]]
-    hook = _hook()
+    from callback_archive.site.plugin import ArchivePlugin
+
+    plugin = ArchivePlugin()
     checked = 0
     for path in ("archive/2026-11/xinbei/index.md", "letters/2026-11/index.md"):
         text = pages[path].split("---\n", 2)[2]
@@ -384,9 +376,9 @@ def test_record_regions_set_aside_by_the_hook_give_the_same_html(pages: dict) ->
         regions = [region.split(RAW_CLOSE)[0] for region in text.split(RAW_OPEN)[1:]]
         assert all('markdown="1"' not in region for region in regions)
         page = SimpleNamespace(file=SimpleNamespace(src_uri=path), present_anchor_ids=set())
-        shortened = hook.on_page_markdown(text, page, None, None)
+        shortened = plugin.on_page_markdown(text, page, None, None)
         assert RAW_OPEN not in shortened and len(shortened) < len(text)
-        fast = hook.on_page_content(markdown.markdown(shortened, extensions=extensions), page, None, None)
+        fast = plugin.on_page_content(markdown.markdown(shortened, extensions=extensions), page, None, None)
         unmarked = text.replace(RAW_OPEN + "\n", "").replace(RAW_CLOSE + "\n", "")
         assert fast == markdown.markdown(unmarked, extensions=extensions)
         ids = set(re.findall(r'<div class="ca-rec[^"]*" id="([^"]+)"', text))

@@ -126,10 +126,10 @@ def test_regular_file_replaced_by_a_link_is_not_taken_from_the_cache(archive, ou
 
 
 def _site_copy(tmp_path: Path) -> Path:
-    """The site's configuration, pages and hook, copied: links are added to this docs/ only."""
+    """The site's configuration and pages, copied: links are added to this docs/ only."""
     site = tmp_path / "project"
     site.mkdir()
-    for name in ("docs", "hooks", "overrides", "schemas", "records"):
+    for name in ("docs", "overrides", "schemas", "records"):
         shutil.copytree(REPO / name, site / name)
     for name in ("mkdocs.yml", "policy.yaml"):
         shutil.copy(REPO / name, site / name)

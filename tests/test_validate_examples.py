@@ -1,4 +1,5 @@
-"""Example files: each invalid one must produce exactly its listed codes on its lines, in Chinese."""
+"""Example files: each invalid one must produce exactly its listed codes on its lines, in Chinese; each one with
+warnings is archived all the same, with exactly its listed warnings."""
 
 from __future__ import annotations
 
@@ -34,3 +35,13 @@ def test_valid_example(archive, case):
     run = run_validate("--root", str(archive), "--as-of", AS_OF, "--format", "json")
     assert run.findings == []
     assert run.status == 0
+
+
+@pytest.mark.parametrize("case", CASES["warning"], ids=[c["file"] for c in CASES["warning"]])
+def test_warning_example(archive, case):
+    place(archive, case["path"], (EXAMPLES / "warning" / case["file"]).read_bytes())
+    run = run_validate("--root", str(archive), "--as-of", AS_OF, "--format", "json")
+    assert run.status == 0, run.stdout
+    assert sorted((f["code"], f["line"]) for f in run.findings) == sorted((e["code"], e["line"]) for e in case["expect"])
+    for f in run.findings:
+        assert f["file"] == case["path"] and f["severity"] == "warning" and CJK.search(f["message"]), f

@@ -12,13 +12,13 @@ import yaml
 from conftest import REPO
 
 WORKFLOWS = sorted((REPO / ".github" / "workflows").glob("*.yml"))
-SCRIPT = [sys.executable, str(REPO / "scripts" / "check_workflows.py")]
+COMMAND = [str(Path(sys.executable).parent / "callback"), "check-workflows"]  # as the pre-commit hook runs it
 # A pinned action: a full commit and the release it is, e.g. ``actions/checkout@<40 hex> # v4.2.2``.
 PINNED = re.compile(r"^\s*(?:-\s+)?uses:\s+[\w.-]+/[\w./-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+\s*$")
 
 
 def run(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess:
-    return subprocess.run([*SCRIPT, *args], cwd=cwd, capture_output=True, text=True, encoding="utf-8", check=False)
+    return subprocess.run([*COMMAND, *args], cwd=cwd, capture_output=True, text=True, encoding="utf-8", check=False)
 
 
 def test_zizmor_finds_nothing_in_the_workflows() -> None:
@@ -65,6 +65,6 @@ def test_zizmor_is_pinned_and_run_by_pre_commit_and_ci() -> None:
     assert re.search(r"^zizmor==\d+\.\d+\.\d+$", (REPO / "requirements-dev.txt").read_text(encoding="utf-8"), re.M)
     config = yaml.safe_load((REPO / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
     [hook] = [h for repo in config["repos"] for h in repo["hooks"] if h["id"] == "workflows-zizmor"]
-    assert hook["entry"] == "python scripts/check_workflows.py" and re.search(hook["files"], ".github/workflows/publish.yml")
+    assert hook["entry"] == ".venv/bin/callback check-workflows" and re.search(hook["files"], ".github/workflows/publish.yml")
     validate = yaml.safe_load((REPO / ".github" / "workflows" / "validate.yml").read_text(encoding="utf-8"))
     assert any("zizmor --offline" in step.get("run", "") for step in validate["jobs"]["workflows"]["steps"])

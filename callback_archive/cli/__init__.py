@@ -1,1 +1,2 @@
-"""The command line: one module per command, each a ``main(argv)``, all guarded by ``guard.run_command``."""
+"""The command line: one module per command, each a ``main(argv)``, all guarded by ``guard.run_command``;
+``main`` is the ``callback`` command that runs them as sub-commands."""

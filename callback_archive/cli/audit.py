@@ -17,7 +17,7 @@ from ..audit import (
     render_month_markdown,
     render_record_markdown,
 )
-from .guard import ChineseArgumentParser, UsageError, add_root_and_as_of, resolve_as_of, resolve_root
+from .guard import ChineseArgumentParser, UsageError, add_root_and_as_of, program, resolve_as_of, resolve_root
 from ..history import load_history
 
 
@@ -62,7 +62,7 @@ def main(argv: list[str] | None = None) -> int:
                 view = index_view(events)
                 text = render_index_markdown(view)
     except UsageError as exc:
-        print(f"audit.py：错误：{exc}", file=sys.stderr)
+        print(f"{program('audit.py')}：错误：{exc}", file=sys.stderr)
         return 2
     sys.stdout.write(json.dumps(view, ensure_ascii=False, indent=2) + "\n" if args.format == "json" else text)
     return 0

@@ -6,7 +6,9 @@ import json
 import sys
 
 from ..archive import open_archive
-from .guard import ChineseArgumentParser, UsageError, add_root_and_as_of, note_left_out, resolve_as_of, resolve_root
+from .guard import (
+    ChineseArgumentParser, UsageError, add_root_and_as_of, note_left_out, program, resolve_as_of, resolve_root,
+)
 from ..duelist import DueItem, due_items
 from ..timeutil import format_time
 from ..unitnames import resolve_unit, unit_lookup
@@ -79,9 +81,9 @@ def main(argv: list[str] | None = None) -> int:
         if archive.rules is None:
             raise UsageError("policy.yaml 缺失或有误，无法计算时限：请先运行 scripts/validate.py 查看问题。")
     except UsageError as exc:
-        print(f"due.py：错误：{exc}", file=sys.stderr)
+        print(f"{program('due.py')}：错误：{exc}", file=sys.stderr)
         return 2
-    note_left_out("due.py", archive.findings)
+    note_left_out(program("due.py"), archive.findings)
     items = due_items(at, args.days, unit)
     overdue = sum(1 for i in items if i.state == "overdue")
     who = archive.units[unit].name if unit else "全部单位"

@@ -56,8 +56,22 @@ def run_command(main: Callable[[], int]) -> NoReturn:
     os._exit(status)
 
 
+_command: str | None = None  # the name the ``callback`` entry point runs a command under, e.g. ``callback validate``
+
+
+def name_command(name: str) -> None:
+    """Make every message of this process name the command ``name`` (the entry point's ``callback validate``)."""
+    global _command
+    _command = name
+
+
+def program(script: str) -> str:
+    """How messages name the running command: as the entry point named it, else by its script (``validate.py``)."""
+    return _command or script
+
+
 def _program() -> str:
-    return Path(sys.argv[0]).name if sys.argv and sys.argv[0] else "callback_archive"
+    return program(Path(sys.argv[0]).name if sys.argv and sys.argv[0] else "callback_archive")
 
 
 def report_defect(exc: BaseException, program: str | None = None) -> None:
@@ -85,6 +99,8 @@ class ChineseArgumentParser(argparse.ArgumentParser):
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("add_help", False)
+        if "prog" in kwargs:
+            kwargs["prog"] = program(kwargs["prog"])
         super().__init__(*args, **kwargs)
         self._positionals.title = "参数"
         self._optionals.title = "选项"

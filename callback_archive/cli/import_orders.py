@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from .guard import ChineseArgumentParser, UsageError, parse_month, resolve_root
+from .guard import ChineseArgumentParser, UsageError, parse_month, program, resolve_root
 from ..orders_import import (
     ORDERS_DIR,
     ImportPlan,
@@ -89,7 +89,7 @@ def main(argv: list[str] | None = None) -> int:
         root = resolve_root(args.root)
         plan, files = _import(root, args)
     except UsageError as exc:
-        print(f"{PROG}：错误：{exc}", file=sys.stderr)
+        print(f"{program(PROG)}：错误：{exc}", file=sys.stderr)
         return 2
     print(plan.source)
     for note in plan.notes:

@@ -15,7 +15,9 @@ from typing import Any, Callable
 from . import validate as validate_cli
 from ..engine.loader import MAX_FILE_BYTES, classify, decode
 from ..archive import open_archive
-from .guard import ChineseArgumentParser, UsageError, add_root_and_as_of, parse_month, resolve_as_of, resolve_root
+from .guard import (
+    ChineseArgumentParser, UsageError, add_root_and_as_of, parse_month, program, resolve_as_of, resolve_root,
+)
 from ..submissions import write_submission
 from ..new_record import (
     KINDS,
@@ -719,7 +721,7 @@ def main(argv: list[str] | None = None) -> int:
             return submit_statistics(args)
         return make_record(args.command, args)
     except (UsageError, InputError) as exc:
-        print(f"{PROG}：错误：{exc}\n没有写入任何文件。", file=sys.stderr)
+        print(f"{program(PROG)}：错误：{exc}\n没有写入任何文件。", file=sys.stderr)
         return 2
     except (Cancelled, KeyboardInterrupt):
         print("\n已取消，没有写入任何文件。", file=sys.stderr)

@@ -9,7 +9,7 @@ from pathlib import Path
 from ..archive import ArchiveAt, open_archive
 from ..history import GitUnavailable, History, create_seal
 from .guard import (
-    ChineseArgumentParser, UsageError, add_root_and_as_of, note_left_out, parse_month, resolve_as_of, resolve_root,
+    ChineseArgumentParser, UsageError, add_root_and_as_of, note_left_out, parse_month, program, resolve_as_of, resolve_root,
 )
 from ..render.markdown import render_index, render_month
 from ..render.xlsx import write_workbook
@@ -95,19 +95,19 @@ def main(argv: list[str] | None = None) -> int:
         if month and month not in months_present(at):
             raise UsageError(f"档案中没有 {args.month} 的统计数据。")
     except UsageError as exc:
-        print(f"build_reports.py：错误：{exc}", file=sys.stderr)
+        print(f"{program('build_reports.py')}：错误：{exc}", file=sys.stderr)
         return 2
-    note_left_out("build_reports.py", at.records.findings)
+    note_left_out(program("build_reports.py"), at.records.findings)
     out = args.out if args.out.is_absolute() else root / args.out
     try:
         summaries = write_reports(at, months, out, index=not month)
         if args.seal:
             seal_months(root, at.git, summaries)
     except (UsageError, GitUnavailable) as exc:
-        print(f"build_reports.py：错误：{exc}", file=sys.stderr)
+        print(f"{program('build_reports.py')}：错误：{exc}", file=sys.stderr)
         return 2
     except SummaryDefect as exc:
-        print(f"build_reports.py：内部错误：{exc}", file=sys.stderr)
+        print(f"{program('build_reports.py')}：内部错误：{exc}", file=sys.stderr)
         return 1
     return 0
 

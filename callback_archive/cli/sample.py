@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from .guard import ChineseArgumentParser, UsageError, parse_month, resolve_root
+from .guard import ChineseArgumentParser, UsageError, parse_month, program, resolve_root
 from ..orders_import import load_units, read_checked_yaml
 from ..policy import Policy
 from ..progress import progress_wanted
@@ -93,8 +93,8 @@ def main(argv: list[str] | None = None) -> int:
         seed = args.seed if args.seed is not None else int(month.replace("-", ""))
         return _draw(root, relpath, args.customers, raw, units, month, seed)
     except UsageError as exc:
-        print(f"{PROG}：错误：{exc}", file=sys.stderr)
+        print(f"{program(PROG)}：错误：{exc}", file=sys.stderr)
         return 2
     except CustomerListError as exc:
-        print(f"{PROG}：错误：{exc}", file=sys.stderr)
+        print(f"{program(PROG)}：错误：{exc}", file=sys.stderr)
         return 1

@@ -9,7 +9,7 @@ from typing import Callable
 
 from ..engine import incremental
 from ..engine.loader import CONFIG_FILES, collector_paused, links_outside_records
-from .guard import ChineseArgumentParser, UsageError, add_root_and_as_of, resolve_as_of, resolve_root
+from .guard import ChineseArgumentParser, UsageError, add_root_and_as_of, program, resolve_as_of, resolve_root
 from ..findings import Finding
 from ..guide import site_url
 from ..history import GitUnavailable, History, open_repo, resolve_commit, start_history, unavailable_notice
@@ -91,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.jobs is not None and not 1 <= args.jobs <= MAX_JOBS:
             raise UsageError(f"--jobs 应为 1 到 {MAX_JOBS} 之间的整数，实际为 {args.jobs}。")
     except UsageError as exc:
-        print(f"validate.py：错误：{exc}", file=sys.stderr)
+        print(f"{program('validate.py')}：错误：{exc}", file=sys.stderr)
         return 2
     seconds = {"Git 历史": time.perf_counter() - started}
     with collector_paused():
@@ -99,7 +99,7 @@ def main(argv: list[str] | None = None) -> int:
             outcome = incremental.validate(root, as_of=as_of, history=history, base=args.base, jobs=args.jobs,
                                            use_cache=not args.no_cache)
         except GitUnavailable as exc:  # git log failed (the scan runs while files are read)
-            print(f"validate.py：错误：{exc}", file=sys.stderr)
+            print(f"{program('validate.py')}：错误：{exc}", file=sys.stderr)
             return 2
         seconds["读取和检查"] = time.perf_counter() - started - sum(seconds.values())
         findings = sorted([*outcome.findings, *links_outside_records(root)], key=lambda f: f.sort_key)

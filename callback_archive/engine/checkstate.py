@@ -29,7 +29,7 @@ from .keygraph import KeyGraph
 from ..safefile import WriteError, write_atomic
 
 STATE_DIR = CACHE_DIR.parent / "checks"
-FORMAT = 1
+FORMAT = 2  # 2: group and data keys are named ("case:GD1", not "o:GD1")
 
 
 @dataclass
@@ -49,7 +49,7 @@ class Snapshot:
     fingerprint: str
     manifest_digest: str  # of every file's content key
     history_digest: str  # of the history the landings come from
-    counts: dict[str, int]  # counted keys (see incremental.COUNTED) -> how many providers give them
+    counts: dict[str, int]  # counted keys (see groups.COUNTED) -> how many providers give them
     order_years: tuple[int, ...]  # years of the orders files that have rows
     graph_token: str
     graph_overlay: dict[str, tuple[str, ...] | None]  # the graph's changes since its tables were made

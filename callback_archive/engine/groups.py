@@ -3,7 +3,7 @@
 A *group* holds the findings that depend only on the records providing its data keys; a
 *data key* is something a record file or work-order row provides (its id, its work order, the
 month it was visited in …). Both are strings: a kind's prefix and what it is about, e.g. the
-case of work order GD1 is ``CASE.key("GD1")``. Each check declares how its findings are grouped
+case of work order GD1 is ``CASE.key("GD1")``, ``"case:GD1"``. Each check declares how its findings are grouped
 (``checks.declaration``) with one of the rules at the end of this module.
 """
 
@@ -16,9 +16,9 @@ from ..findings import Finding
 from .loader import Archive
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Kind:
-    """A kind of group or data key: ``prefix`` starts every key of the kind (the whole key when it is about nothing)."""
+    """A kind of group or data key: ``prefix`` starts every key of the kind (is the whole key when it is about nothing)."""
 
     prefix: str
     about: str
@@ -26,32 +26,49 @@ class Kind:
     def key(self, value: str = "") -> str:
         return self.prefix + value
 
+    def has(self, key: str) -> bool:
+        return key.startswith(self.prefix)
+
+    def value(self, key: str) -> str:
+        """What a key of this kind is about: ``CASE.value("case:GD1") == "GD1"``."""
+        return key[len(self.prefix):]
+
 
 def month_name(year: int, month: int) -> str:
     """``2026-11``: how months are named in keys."""
     return f"{year:04d}-{month:02d}"
 
 
-# Group kinds; FILE, ID, CASE, ACCOUNT, ROUND, SAMPLE and DECISIONS are data keys too (a group reads its own key).
-FILE = Kind("f:", "one file (path): its reading, placement, times and whatever else is about it alone")
-ID = Kind("i:", "every file that uses one record id")
-CASE = Kind("o:", "one work order's case (order number in capitals): its rows and every visit on it")
-ACCOUNT = Kind("a:", "one registered customer's visits (account): key and large customers")
-ROUND = Kind("r:", "one 连心卡 round (round id) and its card visits")
-SAMPLE = Kind("s:", "one monthly sample file (path) and the month's visits to its customers")
-SUBMISSIONS = Kind("u:", "one month's submissions (YYYY-MM), missing ones included")
-DECISIONS = Kind("d:", "one month's penalty decisions (YYYY-MM)")
-PLANS = Kind("pl", "the yearly plans of large-customer visits")
-CALENDAR = Kind("c", "the years whose holidays are not known yet")
-ALWAYS = Kind("*", "what every run recomputes: units, rounds per year, a shallow clone, --base")
+# Group kinds. FILE, ID, CASE, ACCOUNT, ROUND, SAMPLE and DECISIONS are data keys too: such a group reads its own key.
+FILE = Kind("file:", "one file (path): its reading, placement, times and whatever else is about it alone")
+ID = Kind("id:", "every file that uses one record id")
+CASE = Kind("case:", "one work order's case (order number in capitals): its rows and every visit on it")
+ACCOUNT = Kind("customer:", "one registered customer's visits (account): key and large customers")
+ROUND = Kind("round:", "one 连心卡 round (round id) and its card visits")
+SAMPLE = Kind("sample:", "one monthly sample file (path) and the month's visits to its customers")
+SUBMISSIONS = Kind("submissions:", "one month's submissions (YYYY-MM), missing ones included")
+DECISIONS = Kind("decisions:", "one month's penalty decisions (YYYY-MM)")
+PLANS = Kind("plans", "the yearly plans of large-customer visits")
+CALENDAR = Kind("calendar", "the years whose holidays are not known yet")
+ALWAYS = Kind("always", "what every run recomputes: units, rounds per year, a shallow clone, --base")
 
 # Data keys only.
-VISIT_MONTH = Kind("s:", "a visit's month (YYYY-MM): samples; counted, for the years with visits")
-FIGURES_MONTH = Kind("m:", "the month (YYYY-MM) a record counts in for the statistics; counted")
-SUBMITTED = Kind("q:", "a submission file's month (YYYY-MM)")
-SAMPLE_FILE = Kind("sp:", "a sample file itself (path)")
-PROVISIONAL_YEAR = Kind("cal:", "a deadline running into a year whose holidays are unknown; counted")
-REGISTERED = Kind("reg", "a visit to a registered customer or plan entry: plans, and January's and December's decisions")
+VISIT_MONTH = Kind("visited:", "a visit's month (YYYY-MM), for the samples; counted: the years with visits")
+FIGURES_MONTH = Kind("figures:", "the month (YYYY-MM) a record counts in for the statistics; counted")
+SUBMITTED = Kind("submitted:", "a submission file's month (YYYY-MM)")
+PROVISIONAL_YEAR = Kind("provisional:", "a deadline running into a year (YYYY) whose holidays are unknown; counted")
+REGISTERED = Kind("registered", "a visit to a registered or planned customer: the plans, January's and December's decisions")
+
+COUNTED = (VISIT_MONTH.prefix, FIGURES_MONTH.prefix, PROVISIONAL_YEAR.prefix)
+"""Prefixes of the keys whose providers are counted (a fact of the whole archive, kept up to date by counting)."""
+
+_KINDS = {k.prefix: k for k in (FILE, ID, CASE, ACCOUNT, ROUND, SAMPLE, SUBMISSIONS, DECISIONS, PLANS, CALENDAR, ALWAYS,
+                                 VISIT_MONTH, FIGURES_MONTH, SUBMITTED, PROVISIONAL_YEAR, REGISTERED)}
+
+
+def kind_of(key: str) -> Kind | None:
+    """The kind of a group or data key (None: not a key of any kind)."""
+    return _KINDS.get(key[:key.find(":") + 1] or key)
 
 
 @dataclass

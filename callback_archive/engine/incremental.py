@@ -1,13 +1,9 @@
 """Incremental validation (issue 8): reuse the findings of the last run, recompute only what can have changed.
 
 Every finding belongs to a *group* whose findings depend only on the records that
-provide the group's data keys (see design/incremental-checks.md):
-
-* ``f:<path>`` a file (reading, placement, times, disasters, responsibilities, letters),
-* ``i:<id>`` a record id, ``o:<order>`` a work order's case, ``a:<account>`` a registered customer,
-  ``r:<round>`` a 连心卡 round, ``s:<path>`` a monthly sample, ``u:<YYYY-MM>`` the month's
-  submissions, ``d:<YYYY-MM>`` the month's decisions, ``pl`` the plans, ``c`` the calendar years,
-* ``*`` what every run recomputes (units, rounds per year, shallow clone, ``--base``).
+provide the group's data keys (see design/incremental-checks.md); the kinds of groups and
+keys are named in ``groups`` (a file, a record id, a work order's case, a registered
+customer, a month's submissions …), and each check declares how its findings are grouped.
 
 A run compares every file's content key and Git landing with the last run's, finds the
 groups that read the data keys the changed files provided before or provide now, adds the
@@ -41,7 +37,8 @@ from .checkstate import Listing, Results, Snapshot
 from ..deadlines import end_of_day
 from ..findings import Finding
 from ..history import History
-from .groups import Lookups, case_key
+from .groups import (ACCOUNT, ALWAYS, CALENDAR, CASE, COUNTED, DECISIONS, FIGURES_MONTH, FILE, ID, PLANS, PROVISIONAL_YEAR,
+                     REGISTERED, ROUND, SAMPLE, SUBMISSIONS, SUBMITTED, VISIT_MONTH, Lookups, case_key, kind_of, month_name)
 from .keygraph import KeyGraph
 from ..policy import audit_settings
 from ..timeutil import BEIJING
@@ -53,9 +50,7 @@ SMALL_KINDS = frozenset({"units", "calendar", "disasters", "large-customers", "k
                          "sample", "submission", "decisions"})
 FULL_RUN_KINDS = frozenset({"units", "calendar", "disasters", "large-customers", "key-customers", "plan", "round"})
 PACKAGE = Path(__file__).resolve().parent.parent  # the whole callback_archive package
-ALWAYS = "*"
 ALL_RECORDS = "all records"  # stands for every case and file group (a full run)
-COUNTED = frozenset({"s:", "m:", "ca"})  # keys whose providers are counted: months with visits, with figures; cal:<year>
 BULK_FOLDERS = ("records/visits/", "records/letters/")
 
 
@@ -70,11 +65,6 @@ class Outcome:
     groups: int = 0  # groups recomputed (incremental)
 
 
-def _month(year: int, month: int) -> str:
-    """``2026-11``: how months are named in keys and groups."""
-    return f"{year:04d}-{month:02d}"
-
-
 # --- what each file provides --------------------------------------------------------------
 
 
@@ -86,14 +76,17 @@ def provides(archive: Archive) -> dict[str, tuple[str, ...]]:
     """
     registered = {c.account for c in (*archive.large_customers, *archive.key_customers)}
     registered |= {entry.account for plan in archive.plans.values() for entry in plan.entries}  # plan progress reads them
-    month_keys: dict[int, str] = {}
+    month_names: dict[int, str] = {}
 
-    def month(moment: datetime, prefix: str) -> str:
+    def month(moment: datetime) -> str:
         number = moment.year * 100 + moment.month
-        found = month_keys.get(number)
+        found = month_names.get(number)
         if found is None:
-            found = month_keys[number] = _month(moment.year, moment.month)
-        return prefix + found
+            found = month_names[number] = month_name(moment.year, moment.month)
+        return found
+
+    visited_p, figures_p, provisional_p = VISIT_MONTH.prefix, FIGURES_MONTH.prefix, PROVISIONAL_YEAR.prefix
+    id_p, account_p, round_p, registered_key = ID.prefix, ACCOUNT.prefix, ROUND.prefix, REGISTERED.key()
 
     case_month: dict[str, str] = {}
     keys: dict[str, list[str]] = defaultdict(list)
@@ -101,45 +94,45 @@ def provides(archive: Archive) -> dict[str, tuple[str, ...]]:
         deadline = case.deadline
         if deadline is None:
             continue
-        case_month[case.order] = month(deadline.due if deadline.times_callback else case.trigger.archived_at, "m:")
+        case_month[case.order] = figures_p + month(deadline.due if deadline.times_callback else case.trigger.archived_at)
         if deadline.provisional_years:  # counted once per case: on its order row, or on the attempt that opened it
             owner = f"{case.order_row.path}#{case.order}" if case.order_row is not None else case.attempts[0].source.path
-            keys[owner] += [f"cal:{year}" for year in deadline.provisional_years]
+            keys[owner] += [f"{provisional_p}{year}" for year in deadline.provisional_years]
     for source, record_id, _, _ in placement._placed(archive):
         if record_id is not None:
-            keys[source.path].append("i:" + record_id)
+            keys[source.path].append(id_p + record_id)
     for visit in archive.visits:
         own = keys[visit.source.path]
-        visited = month(visit.visited_at, "s:")
-        own.append(visited)
+        visited = month(visit.visited_at)
+        own.append(visited_p + visited)
         account = visit.customer.account
         if account in registered:
-            own += ("a:" + account, "reg")
+            own += (account_p + account, registered_key)
         if visit.round is not None and visit.category == "card":
-            own.append("r:" + visit.round)
+            own.append(round_p + visit.round)
         trigger = visit.trigger
         if trigger is not None:
             own.append(case_key(trigger.order))
-            own.append(case_month.get(trigger.order) or "m:" + visited[2:])
+            own.append(case_month.get(trigger.order) or figures_p + visited)
         else:
-            own.append("m:" + visited[2:])
+            own.append(figures_p + visited)
     for letter in archive.letters:
         deadline = archive.rules.for_letter(letter) if archive.rules is not None else None
         own = keys[letter.source.path]
-        own.append(month(deadline.due if deadline else letter.received_at, "m:"))
+        own.append(figures_p + month(deadline.due if deadline else letter.received_at))
         if deadline is not None:
-            own += [f"cal:{year}" for year in deadline.provisional_years]
+            own += [f"{provisional_p}{year}" for year in deadline.provisional_years]
     for order in archive.orders:
         own = keys[f"{order.path}#{order.order}"]
         own.append(case_key(order.order))
         if order.order in case_month:
             own.append(case_month[order.order])
     for sample in archive.samples:
-        keys[sample.source.path].append("sp:" + sample.source.path)
+        keys[sample.source.path].append(SAMPLE.key(sample.source.path))
     for submission in archive.submissions:
-        keys[submission.source.path].append("q:" + _month(submission.year, submission.month))
+        keys[submission.source.path].append(SUBMITTED.key(month_name(submission.year, submission.month)))
     for decisions in archive.decisions:
-        keys[decisions.source.path].append("d:" + _month(decisions.year, decisions.month))
+        keys[decisions.source.path].append(DECISIONS.key(month_name(decisions.year, decisions.month)))
     return {p: tuple(k) for p, k in keys.items()}
 
 
@@ -186,13 +179,13 @@ def thresholds(archive: Archive, as_of: datetime, groups: set[str] | None = None
     for case in archive.cases:
         deadline = case.deadline
         if deadline is not None and deadline.due >= as_of:
-            moments[f"o:{case.order}"] += [deadline.due - merge_days, deadline.due]
+            moments[CASE.key(case.order)] += [deadline.due - merge_days, deadline.due]
     for visit in archive.visits:
         trigger = visit.trigger
         if visit.visited_at >= as_of or (trigger is not None and trigger.archived_at >= as_of):
-            moments[f"f:{visit.source.path}"] += [visit.visited_at, *([trigger.archived_at] if trigger else [])]
+            moments[FILE.key(visit.source.path)] += [visit.visited_at, *([trigger.archived_at] if trigger else [])]
     for letter in archive.letters:
-        found = moments[f"f:{letter.source.path}"]
+        found = moments[FILE.key(letter.source.path)]
         for moment in (letter.received_at, letter.replied_at):
             if moment is not None:
                 found += [moment, _next_midnight(moment)]
@@ -211,19 +204,22 @@ def thresholds(archive: Archive, as_of: datetime, groups: set[str] | None = None
     samples = {s.source.path: s for s in archive.samples}
     submitted = _submitted(archive)
     for group in groups:
-        kind, _, key = group.partition(":")
-        if group == ALWAYS or group in ("pl", "c"):
-            at = as_of if group == ALWAYS else _next_midnight(as_of)
-        elif kind == "a":
+        kind = kind_of(group)
+        if kind is ALWAYS:
+            at = as_of
+        elif kind is PLANS or kind is CALENDAR:
+            at = _next_midnight(as_of)
+        elif kind is ACCOUNT:
             at = next_year_end
-        elif kind == "s":
-            sample = samples.get(key)
+        elif kind is SAMPLE:
+            sample = samples.get(SAMPLE.value(group))
             month_end = end_of_day(coverage.last_day_of_month(sample.year, sample.month)) if sample else None
             at = month_end if month_end is not None and month_end >= as_of else None
-        elif kind in ("u", "d"):
-            due = _report_due(archive, key)
+        elif kind is SUBMISSIONS or kind is DECISIONS:
+            month = kind.value(group)
+            due = _report_due(archive, month)
             # Before the month is due, case states inside it still turn; with nothing to compare, only the due date counts.
-            at = (as_of if kind == "d" or key in submitted else due) if as_of <= due else None
+            at = (as_of if kind is DECISIONS or month in submitted else due) if as_of <= due else None
         else:
             continue
         if at is not None:
@@ -285,20 +281,21 @@ def _volatile(groups: dict[str, tuple[tuple[Any, ...], ...]], as_of: float) -> d
 
 def _whole_archive_groups(archive: Archive) -> set[str]:
     """The groups a full run watches besides those of every record (``ALL_RECORDS``: cases and files)."""
-    groups = {ALWAYS, "pl", "c", ALL_RECORDS}
-    groups |= {f"a:{c.account}" for c in (*archive.key_customers, *archive.large_customers)}
-    groups |= {f"s:{s.source.path}" for s in archive.samples}
-    groups |= {f"u:{_month(*m)}" for m in archive.figure_months or ()} | {f"u:{m}" for m in _submitted(archive)}
-    groups |= {f"d:{m}" for m in _decided(archive)}
+    groups = {ALWAYS.key(), PLANS.key(), CALENDAR.key(), ALL_RECORDS}
+    groups |= {ACCOUNT.key(c.account) for c in (*archive.key_customers, *archive.large_customers)}
+    groups |= {SAMPLE.key(s.source.path) for s in archive.samples}
+    groups |= {SUBMISSIONS.key(month_name(*m)) for m in archive.figure_months or ()}
+    groups |= {SUBMISSIONS.key(m) for m in _submitted(archive)}
+    groups |= {DECISIONS.key(m) for m in _decided(archive)}
     return groups
 
 
 def _counts(provided: Iterable[tuple[str, ...]]) -> dict[str, int]:
-    """How many providers give each counted key (see ``COUNTED``)."""
+    """How many providers give each counted key (see ``groups.COUNTED``)."""
     counts: dict[str, int] = defaultdict(int)
     for keys in provided:
         for k in keys:
-            if k[:2] in COUNTED:
+            if k.startswith(COUNTED):
                 counts[k] += 1
     return dict(counts)
 
@@ -309,52 +306,58 @@ def _order_years(rows: dict[str, tuple[str, ...]]) -> tuple[int, ...]:
 
 def _years(counts: dict[str, int], order_years: Iterable[int]) -> tuple[int, ...]:
     """The years with visits or work orders (``coverage.completed_years``)."""
-    return tuple(sorted({int(k[2:6]) for k, n in counts.items() if k.startswith("s:") and n} | set(order_years)))
+    visited = {int(VISIT_MONTH.value(k)[:4]) for k, n in counts.items() if n and VISIT_MONTH.has(k)}
+    return tuple(sorted(visited | set(order_years)))
 
 
 def _months(counts: dict[str, int]) -> set[tuple[int, int]]:
-    return {(int(k[2:6]), int(k[7:9])) for k, n in counts.items() if k.startswith("m:") and n}
+    months = (FIGURES_MONTH.value(k) for k, n in counts.items() if n and FIGURES_MONTH.has(k))
+    return {(int(m[:4]), int(m[5:7])) for m in months}
+
+
+_READ_BY_ITS_OWN_GROUP = (FILE, ID, CASE, ACCOUNT, ROUND, SAMPLE, DECISIONS)  # a group reads its own key
 
 
 def _readers(keys: Iterable[str], samples_by_month: dict[str, set[str]], decided: set[str]) -> set[str]:
     """The groups whose findings depend on these data keys."""
     groups: set[str] = set()
     for key in keys:
-        kind, _, rest = key.partition(":")
-        if kind in ("f", "i", "o", "a", "r"):
+        kind = kind_of(key)
+        if kind in _READ_BY_ITS_OWN_GROUP:
             groups.add(key)
-        elif kind == "sp":
-            groups.add(f"s:{rest}")
-        elif kind == "s":
-            groups |= {f"s:{path}" for path in samples_by_month.get(rest, ())}
-        elif kind in ("m", "q"):
-            groups.add(f"u:{rest}")  # whether the month has figures at all decides what is missing
-            if rest in decided:
-                groups.add(f"d:{rest}")
-        elif kind == "d":
-            groups.add(key)
-        elif key == "reg":
-            groups.add("pl")
-            groups |= {f"d:{month}" for month in decided if month.endswith(("-01", "-12"))}
-        elif kind == "cal":
-            groups.add("c")
+        elif kind is VISIT_MONTH:
+            groups |= {SAMPLE.key(path) for path in samples_by_month.get(VISIT_MONTH.value(key), ())}
+        elif kind is FIGURES_MONTH or kind is SUBMITTED:
+            month = kind.value(key)
+            groups.add(SUBMISSIONS.key(month))  # whether the month has figures at all decides what is missing
+            if month in decided:
+                groups.add(DECISIONS.key(month))
+        elif kind is REGISTERED:
+            groups.add(PLANS.key())
+            groups |= {DECISIONS.key(month) for month in decided if month.endswith(("-01", "-12"))}
+        elif kind is PROVISIONAL_YEAR:
+            groups.add(CALENDAR.key())
     return groups
 
 
 def _reads(group: str, sample_month: dict[str, str], submitted: set[str]) -> list[str]:
     """The data keys whose providers a group's findings are worked out from."""
-    kind, _, rest = group.partition(":")
-    if kind in ("f", "i", "o", "a", "r"):
+    kind = kind_of(group)
+    if kind in (FILE, ID, CASE, ACCOUNT, ROUND):
         return [group]
-    if kind == "s":
-        return [f"sp:{rest}"] + ([f"s:{sample_month[rest]}"] if rest in sample_month else [])
-    if kind == "u":  # a month's figures are compared only with a submission of it
-        return [f"q:{rest}"] + ([f"m:{rest}"] if rest in submitted else [])
-    if kind == "d":  # registered customers' year (December) and the plans (January) count too
-        return [f"m:{rest}", f"q:{rest}", f"d:{rest}"] + (["reg"] if rest.endswith(("-01", "-12")) else [])
-    if group == "pl":
-        return ["reg"]
-    return []  # c: from the counts; *: small files
+    if kind is SAMPLE:
+        path = SAMPLE.value(group)
+        return [group] + ([VISIT_MONTH.key(sample_month[path])] if path in sample_month else [])
+    if kind is SUBMISSIONS:  # a month's figures are compared only with a submission of it
+        month = SUBMISSIONS.value(group)
+        return [SUBMITTED.key(month)] + ([FIGURES_MONTH.key(month)] if month in submitted else [])
+    if kind is DECISIONS:  # registered customers' year (December) and the plans (January) count too
+        month = DECISIONS.value(group)
+        registered = [REGISTERED.key()] if month.endswith(("-01", "-12")) else []
+        return [FIGURES_MONTH.key(month), SUBMITTED.key(month), group] + registered
+    if kind is PLANS:
+        return [REGISTERED.key()]
+    return []  # the calendar: from the counts; always: small files
 
 
 def validate(root: Path, *, as_of: datetime, history: History | Callable[[], History | None] | None,
@@ -496,13 +499,14 @@ class _Run:
         # Providers a changed file stood for last time (an orders file: each of its rows).
         old_providers = set(changed) | {row for p in changed for row in changes.old_rows.get(p, ())}
         old_keys = {p: graph.keys_of(p) or () for p in old_providers}
-        touched = {f"f:{p}" for p in changed} | {k for keys in old_keys.values() for k in keys}
-        groups = {ALWAYS} | {g for g, at in results.until.items() if at <= stamp}
+        touched = {FILE.key(p) for p in changed} | {k for keys in old_keys.values() for k in keys}
+        groups = {ALWAYS.key()} | {g for g, at in results.until.items() if at <= stamp}
         shards = Shards(self.root, partial=True, hot=checkstate.load_hot(self.root))
         base_changes = self.base_changes
         always = small | ({p for _, p in base_changes} & on_disk)
-        decided = set(results.decided) | {k[2:] for keys in old_keys.values() for k in keys if k.startswith("d:")}
-        submitted = set(results.submitted) | {k[2:] for keys in old_keys.values() for k in keys if k.startswith("q:")}
+        old = [k for keys in old_keys.values() for k in keys]
+        decided = set(results.decided) | {DECISIONS.value(k) for k in old if DECISIONS.has(k)}
+        submitted = set(results.submitted) | {SUBMITTED.value(k) for k in old if SUBMITTED.has(k)}
         loaded: Archive | None = None
         loaded_providers: set[str] = set()
         provided_now: dict[str, tuple[str, ...]] = {}
@@ -548,7 +552,7 @@ class _Run:
                 if k in counts:
                     counts[k] -= 1
             for k in now or ():
-                if k[:2] in COUNTED:
+                if k.startswith(COUNTED):
                     counts[k] = counts.get(k, 0) + 1
             graph.set(provider, now)
         order_years = changes.update_rows(_rows_of(loaded), snapshot.order_years)
@@ -557,7 +561,8 @@ class _Run:
             return None  # "completed years" changed meaning for every customer and round
         loaded.record_years = set(years)
         loaded.figure_months = _months(counts)
-        loaded.provisional_counts = {int(k[4:]): n for k, n in counts.items() if k.startswith("cal:") and n}
+        loaded.provisional_counts = {int(PROVISIONAL_YEAR.value(k)): n for k, n in counts.items()
+                                     if n and PROVISIONAL_YEAR.has(k)}
         loaded.history = self.history
         if self.base is not None:
             loaded.memo[("changes-since", self.base)] = base_changes
@@ -634,15 +639,15 @@ class _Changes:
 
 
 def _submitted(archive: Archive) -> set[str]:
-    return {_month(s.year, s.month) for s in archive.submissions}
+    return {month_name(s.year, s.month) for s in archive.submissions}
 
 
 def _decided(archive: Archive) -> set[str]:
-    return {_month(d.year, d.month) for d in archive.decisions}
+    return {month_name(d.year, d.month) for d in archive.decisions}
 
 
 def _sample_months(archive: Archive) -> dict[str, str]:
-    return {s.source.path: _month(s.year, s.month) for s in archive.samples}
+    return {s.source.path: month_name(s.year, s.month) for s in archive.samples}
 
 
 def _full(root: Path, as_of: datetime, history_at_as_of: Callable[[], History | None], base: str | None,
@@ -664,11 +669,11 @@ def _select(graph: KeyGraph, needed_keys: set[str], changed: set[str], always: s
     """The files and work-order rows to load for these data keys, each work order's case whole."""
     providers: set[str] = set(changed) | always
     for key in needed_keys:
-        if key.startswith("f:"):
-            providers.add(key[2:])
+        if FILE.has(key):
+            providers.add(FILE.value(key))
         else:
             providers.update(graph.providers_of(key))
-    orders = {k for p in providers for k in graph.keys_of(p) or () if k.startswith("o:")}
+    orders = {k for p in providers for k in graph.keys_of(p) or () if CASE.has(k)}
     for key in orders:
         providers.update(graph.providers_of(key))
     paths: set[str] = set()

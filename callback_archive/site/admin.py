@@ -2,7 +2,7 @@
 generated from ``schemas/`` (the schemas the validator uses, walked once when compiled: ``RecordSchema.walk``),
 and the archive's own rules for the form.
 
-Published as generated files of the site (``admin_files``, added by the MkDocs hook): ``admin/index.html``
+Published as generated files of the site (``admin_files``, added by the MkDocs plugin): ``admin/index.html``
 and ``admin/archive.js`` from ``callback_archive/site/admin/``; ``admin/config.yml`` (Decap's configuration:
 the collections and their fields, written as JSON, which is YAML too); ``admin/archive.json`` (what Decap's
 configuration cannot say: where each kind of record is filed, how its id is formed, the conditional rules);
@@ -214,7 +214,7 @@ def cms_collections(root: Path, walks: Walks = validators_schema) -> tuple[list[
 
 
 def cms_config(root: Path, backend: dict[str, Any] | None = None, walks: Walks = validators_schema) -> dict[str, Any]:
-    """Decap's configuration. ``backend``: the Git host (mkdocs.yml ``extra.archive.cms``, see docs/clerk-form.md);
+    """Decap's configuration. ``backend``: the Git host (the plugin's option ``cms``, see docs/clerk-form.md);
     without one the form talks to decap-server on the clerk's own computer (local mode)."""
     collections, _ = cms_collections(root, walks)
     host = dict(backend or {"name": "local", "proxy_url": "http://localhost:8081/api/v1"})

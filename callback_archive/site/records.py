@@ -39,7 +39,7 @@ LETTER_STATES = {**STATE_LABELS, "pending": "待复函", "overdue": "逾期未�
 PART_BYTES = 1_000_000  # Markdown per archive page: the built page stays well under 2 MB
 LOOKUP_DIR = "archive/lookup"
 # Plain record blocks (raw HTML, no Markdown in them) between these lines: any Markdown processor passes them
-# through as raw HTML, and the MkDocs hook hands them past Python-Markdown altogether (hooks/generate_pages.py).
+# through as raw HTML, and the MkDocs plugin hands them past Python-Markdown altogether (site/plugin.py).
 RAW_OPEN, RAW_CLOSE = "<!-- ca:html -->", "<!-- /ca:html -->"
 _ARTICLE_SUFFIX = re.compile(r"（第[^）]*条）$")
 _TIME_KEYS = {"archived_at", "visited_at", "received_at", "replied_at", "at"}

@@ -476,7 +476,7 @@ CASES: list[Case] = [
     Case("readonly-root-codeowners", "codeowners", (), 2, (".github",), readonly=(".",)),
     Case("readonly-root-validate-still-validates", "validate", AS_OF, 0, ("检查了",), readonly=(".",),
          why="the cache cannot be written: validation goes on without it"),
-    # ── mkdocs build (hooks/generate_pages.py) ──────────────────────────────────────────────────────────
+    # ── mkdocs build (callback_archive/site/plugin.py) ──────────────────────────────────────────────
     Case("mkdocs-as-of-with-offset", "mkdocs", (), 0, ("Documentation built",),
          env={"CALLBACK_AS_OF": "2026-12-10T09:00:00+08:00"}, chinese=False),
     Case("mkdocs-as-of-garbage", "mkdocs", (), 1, ("CALLBACK_AS_OF",), env={"CALLBACK_AS_OF": "下周一"}),
