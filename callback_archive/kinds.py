@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterator
@@ -86,7 +86,7 @@ class Kind:
         """``records/<folder>/<unit>/<YYYY>/<MM>/``: where a record filed by ``start_fields`` belongs."""
         return f"{RECORDS_DIR}/{self.folder}/{unit}/{moment.year:04d}/{moment.month:02d}/"
 
-    def new_id(self, day: datetime, number: int) -> str:
+    def new_id(self, day: date, number: int) -> str:
         """The ``number``-th id of ``day`` (``HF-20261126-0003``)."""
         return f"{self.id_prefix}-{day:%Y%m%d}-{number:04d}"
 
