@@ -67,9 +67,10 @@ class Kind:
     start_fields: dict[str, str] = field(default_factory=dict)
     time_fields: tuple[str, ...] = ()  # fields holding times; a bad one is reported at its own line (time-invalid)
     amendable: bool = False  # may carry ``amendments`` and ``void`` (第十一条)
-    build: Callable[[RecordFile], Any] | None = None  # the typed record of a valid file (model.py)
-    # How a valid file enters the archive (None: ``build``'s record goes to ``archive.extra[name]``).
+    # How a valid file enters the archive: ``enter`` builds its typed records (model.py) and puts them in their
+    # place, or else ``build``'s record of it goes to ``archive.extra[name]``.
     enter: Enter | None = None
+    build: Callable[[RecordFile], Any] | None = None
     row: Callable[[dict[str, Any]], tuple[Any, ...]] | None = None  # a valid file cached as this row, not its mapping
     own_chunk: bool = False  # as much reading as a whole chunk of records: a worker reads it alone
     # The incremental engine: every run loads these files whole (few and small) …
@@ -165,39 +166,39 @@ def _enter_decisions(archive: Archive, source: RecordFile, row: Any) -> None:
 
 # --- the declarations ------------------------------------------------------------------------
 
-_DECLARED = (
+_DECLARED = (  # visits, letters and units first, the rest alphabetically
     Kind("visit", "回访", folder="visits", id_prefix="HF", id_day_field="visited_at",
          start_fields={"trigger.archived_at": "触发业务归档时间", "visited_at": "回访时间"},
-         time_fields=("trigger.archived_at", "visited_at"), amendable=True, build=build_visit, enter=_enter_visit,
+         time_fields=("trigger.archived_at", "visited_at"), amendable=True, enter=_enter_visit,
          row=visit_row),
     Kind("letter", "复函", folder="letters", id_prefix="FH", id_day_field="received_at",
          start_fields={"received_at": "收函日期"}, time_fields=("received_at", "replied_at"), amendable=True,
-         build=build_letter, enter=_enter_letter),
+         enter=_enter_letter),
     Kind("units", "组织机构", file="records/units.yaml", list_sized=True, config=True, enter=_enter_units,
          whole=True, full_run=True),
     Kind("calendar", "工作日历", file="records/calendar.yaml", list_sized=True, config=True, enter=_enter_calendar,
          whole=True, full_run=True),
+    Kind("decisions", "考核决定", folder="decisions", time_fields=("decided_at",),
+         enter=_enter_decisions, whole=True),
     Kind("disasters", "自然灾害认定", file="records/disasters.yaml", list_sized=True, config=True,
          enter=_enter_disasters, whole=True, full_run=True),
-    Kind("large-customers", "大电力客户名册", file="records/large-customers.yaml", list_sized=True,
-         build=build_register, enter=_enter_large_customers, whole=True, full_run=True),
     Kind("key-customers", "重点客户名册", file="records/key-customers.yaml", list_sized=True,
-         build=build_register, enter=_enter_key_customers, whole=True, full_run=True),
-    Kind("plan", "走访座谈计划", folder="plans", list_sized=True, time_fields=("made_at",), build=build_plan,
-         enter=_enter_plan, whole=True, full_run=True),
-    Kind("round", "连心卡轮次", folder="rounds", list_sized=True, time_fields=("started_at", "finished_at", "reported_at"),
-         build=build_round, enter=_enter_round, whole=True, full_run=True),
-    Kind("sample", "抽样回访名单", folder="samples", list_sized=True, build=build_sample, enter=_enter_sample,
-         whole=True),
-    Kind("submission", "月度统计上报", folder="submissions", time_fields=("submitted_at",), build=build_submission,
-         enter=_enter_submission, whole=True),
-    Kind("decisions", "考核决定", folder="decisions", time_fields=("decided_at",), build=build_decisions,
-         enter=_enter_decisions, whole=True),
+         enter=_enter_key_customers, whole=True, full_run=True),
+    Kind("large-customers", "大电力客户名册", file="records/large-customers.yaml", list_sized=True,
+         enter=_enter_large_customers, whole=True, full_run=True),
     # A month's work orders, read by orders.py (a CSV file, one schema-checked row each).
     Kind("orders", "归档工单", folder="orders", suffix=".csv", flat=True, schema="order", list_sized=True,
          own_chunk=True),
+    Kind("plan", "走访座谈计划", folder="plans", list_sized=True, time_fields=("made_at",),
+         enter=_enter_plan, whole=True, full_run=True),
     # Read before everything else (the deadlines depend on it); not under records/.
     Kind("policy", "考核政策", file="policy.yaml", config=True),
+    Kind("round", "连心卡轮次", folder="rounds", list_sized=True, time_fields=("started_at", "finished_at", "reported_at"),
+         enter=_enter_round, whole=True, full_run=True),
+    Kind("sample", "抽样回访名单", folder="samples", list_sized=True, enter=_enter_sample,
+         whole=True),
+    Kind("submission", "月度统计上报", folder="submissions", time_fields=("submitted_at",),
+         enter=_enter_submission, whole=True),
 )
 
 _kinds: dict[str, Kind] = {}
