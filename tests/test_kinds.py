@@ -48,10 +48,9 @@ def build_inspection(source: RecordFile) -> Inspection:
 
 
 @pytest.fixture
-def inspection(tmp_path: Path):
+def inspection(tmp_path_factory: pytest.TempPathFactory):
     """The extra kind, declared for one test; its schema lives in a temporary folder."""
-    schema = tmp_path / "schemas" / "inspection.schema.json"
-    schema.parent.mkdir()
+    schema = tmp_path_factory.mktemp("schemas") / "inspection.schema.json"
     schema.write_text(json.dumps(INSPECTION_SCHEMA, ensure_ascii=False), encoding="utf-8")
     declared = kinds.Kind("inspection", "现场检查", folder="inspections", schema_file=schema, id_prefix="XC",
                           id_day_field="inspected_at", start_fields={"inspected_at": "检查时间"},
@@ -92,6 +91,20 @@ def test_a_kind_declared_in_a_test_is_read_validated_and_placed(archive: Path, i
     assert not [f for f in run.findings if f["file"] == good]
     wrong = next(f for f in run.findings if f["code"] == "path-wrong-folder")
     assert "records/inspections/tanggu/2026/11/" in wrong["message"] and "检查时间 2026年11月" in wrong["message"]
+
+
+def test_the_incremental_engine_takes_the_new_kind_as_the_full_run_does(committed: Path, inspection: kinds.Kind) -> None:
+    def validate(*extra: str):
+        return run_validate("--root", str(committed), "--as-of", AS_OF, "--format", "json", "--stats", *extra)
+
+    place(committed, "records/inspections/tanggu/2026/11/XC-20261120-0001.yaml", _inspection("XC-20261120-0001"))
+    validate()
+    place(committed, "records/inspections/tanggu/2026/11/XC-20261120-0002.yaml", _inspection("XC-20261120-0001"))
+    run = validate()
+    assert "增量检查" in run.stderr
+    assert {("XC-20261120-0002.yaml", "id-duplicate"), ("XC-20261120-0002.yaml", "id-file-mismatch")} <= {
+        (f["file"].rsplit("/", 1)[-1], f["code"]) for f in run.findings}
+    assert run.stdout == validate("--no-cache").stdout
 
 
 def test_without_its_declaration_the_folder_is_no_place_for_records(archive: Path) -> None:
