@@ -389,7 +389,7 @@ def load_archive(root: Path, *, jobs: int | None = None, use_cache: bool = True,
             source = RecordFile(relpath, kind.name, data, lines, valid, root)
             archive.files.append(source)
             if valid:
-                _add(archive, source, row)
+                _add(archive, kind, source, row)
         payloads.close()  # the worker processes end now, not when the archive is returned: less memory meanwhile
         archive.record_years = {v.visited_at.year for v in archive.visits} | {o.archived_at.year for o in archive.orders}
         if archive.policy is not None:
@@ -398,9 +398,8 @@ def load_archive(root: Path, *, jobs: int | None = None, use_cache: bool = True,
     return archive
 
 
-def _add(archive: Archive, source: RecordFile, row: tuple[Any, ...] | None = None) -> None:
+def _add(archive: Archive, kind: kinds.Kind, source: RecordFile, row: tuple[Any, ...] | None) -> None:
     """Turn a valid file into typed records in the archive (from its cached row when given), as its kind says."""
-    kind = kinds.by_name(source.kind)
     if kind.enter is not None:
         kind.enter(archive, source, row)
     elif kind.build is not None:
