@@ -35,10 +35,10 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "scripts"))
 
+from callback_archive.model import Customer, Letter, Trigger, Visit  # noqa: E402
 from callback_archive.timeutil import BEIJING  # noqa: E402
-from callback_archive.workcalendar import WorkCalendar  # noqa: E402
 from callback_archive.yamlwrite import dump_yaml  # noqa: E402
-from generate_sample import (  # noqa: E402  (the sample generator's tables and record templates)
+from generate_sample import (  # noqa: E402  (the sample generator's tables, record makers and templates, calendar)
     COMPANY_CORES,
     COMPANY_KINDS,
     COMPANY_PLACES,
@@ -51,13 +51,15 @@ from generate_sample import (  # noqa: E402  (the sample generator's tables and 
     UNIT_SHORT,
     UNREACHED_OPINIONS,
     VISITORS,
-    Customer,
-    Letter,
-    Trigger,
-    Visit,
+    is_workday,
+    new_customer,
+    new_letter,
+    new_visit,
+    nth_workday_after,
     number_records,
     render_letter,
     render_visit,
+    set_reply,
 )
 
 YEAR = 2026
@@ -82,10 +84,6 @@ LETTER_SHARE = 0.01
 ODD_SHARE = 1 / 5000  # per kind of odd file
 
 
-def _workday_calendar() -> WorkCalendar:
-    return WorkCalendar()
-
-
 @dataclass
 class Made:
     """A generated record: its text, where it goes, and when it may land on main."""
@@ -103,7 +101,6 @@ class BigYear:
     visits_wanted: int
     seed: int
     rng: random.Random = field(init=False)
-    calendar: WorkCalendar = field(default_factory=_workday_calendar)
     visits: list[Visit] = field(default_factory=list)
     letters: list[Letter] = field(default_factory=list)
     orders: list[tuple[datetime, str]] = field(default_factory=list)  # (archived, csv row)
@@ -113,7 +110,7 @@ class BigYear:
     def __post_init__(self) -> None:
         self.rng = random.Random(self.seed)
         self.days = [date(YEAR, 1, 1) + timedelta(days=i) for i in range(365)]
-        self.workdays = [d for d in self.days if self.calendar.is_workday(d)]
+        self.workdays = [d for d in self.days if is_workday(d)]
 
     # ----- small random pieces ------------------------------------------------
 
@@ -141,7 +138,7 @@ class BigYear:
         name = self.person() if kind == "residential" else self.company()
         if voltage is None:
             voltage = 0.4 if kind == "residential" else self.rng.choice((0.4, 0.4, 10))
-        return Customer(self.account(), name, self.phone(), kind, voltage, groups)
+        return new_customer(self.account(), name, self.phone(), kind, voltage, groups)
 
     def order_number(self, archived: datetime) -> str:
         while True:
@@ -166,7 +163,7 @@ class BigYear:
         return datetime.combine(day, CALL_HOURS[0]) + timedelta(minutes=self.rng.randrange(60))
 
     def workday_after(self, day: date, n: int) -> date:
-        return self.calendar.nth_workday_after(day, n).day
+        return nth_workday_after(day, n)
 
     def reached_outcome(self, table: list[str], unit: str, when: datetime) -> tuple[tuple[str, ...] | None, str, str | None, str | None]:
         """(topics or None for the default, satisfaction, opinion, follow_up) of a reached customer."""
@@ -193,11 +190,11 @@ class BigYear:
                 return  # not made yet: the case is pending (or overdue)
             if reached_last and i == len(times) - 1:
                 said, satisfaction, opinion, follow_up = self.reached_outcome(table, unit, when)
-                self.visits.append(Visit(category, unit, customer, trigger, method, when, visitor, said or topics,
-                                         True, satisfaction, opinion, follow_up, round=round_id))
+                self.visits.append(new_visit(category, unit, customer, trigger, method, when, visitor, said or topics,
+                                             True, satisfaction, opinion, follow_up, round=round_id))
             else:
-                self.visits.append(Visit(category, unit, customer, trigger, method, when, visitor, topics, False,
-                                         opinion=self.rng.choice(UNREACHED_OPINIONS), round=round_id))
+                self.visits.append(new_visit(category, unit, customer, trigger, method, when, visitor, topics, False,
+                                             opinion=self.rng.choice(UNREACHED_OPINIONS), round=round_id))
 
     # ----- work orders ------------------------------------------------------------
 
@@ -418,14 +415,13 @@ class BigYear:
             required = self.rng.random() > 0.03
             subject = self.rng.choice(("反映小区频繁停电", "反映电压偏低", "反映营业厅排队时间长", "举报私拉乱接用电",
                                        "反映抢修人员到场慢", "反映电费账单看不懂", "举报施工扰民", "反映表箱锈蚀"))
-            letter = Letter(unit, kind, received, required, sender, group, subject)
+            letter = new_letter(unit, kind, received, required, sender, group, subject)
             limit = 5 if kind == "complaint" else 10
             days = self.rng.randint(limit + 1, limit + 4) if self.rng.random() < P_LATE else self.rng.randint(1, limit)
             replied = self.workday_after(received, days)
             if required and datetime.combine(replied, time(17)) <= VISIT_CUTOFF and self.rng.random() > 0.01:
-                letter.replied_at = replied
-                letter.reply = "经核查已处理完毕，并已电话向来函人说明处理结果。"
-                letter.box = f"档案盒 FH-{received.year}-{received.month:02d}"
+                set_reply(letter, replied, "经核查已处理完毕，并已电话向来函人说明处理结果。",
+                          f"档案盒 FH-{received.year}-{received.month:02d}")
             self.letters.append(letter)
 
     # ----- ids, odd files, output ------------------------------------------------------
@@ -447,11 +443,10 @@ class BigYear:
         """Every record file with its text, odd cases applied, sorted by path."""
         out = []
         for v in self.visits:
-            start = v.folder_month
-            out.append(Made(f"records/visits/{v.unit}/{start:%Y}/{start:%m}/{v.id}.yaml", render_visit(v), v.visited_at))
+            out.append(Made(v.source.path, render_visit(v), v.visited_at))
         for x in self.letters:
-            done = datetime.combine(x.replied_at or x.received_at, time(17))
-            out.append(Made(f"records/letters/{x.unit}/{x.received_at:%Y}/{x.received_at:%m}/{x.id}.yaml", render_letter(x), done))
+            done = datetime.combine((x.replied_at or x.received_at).date(), time(17))
+            out.append(Made(x.source.path, render_letter(x), done))
         out.sort(key=lambda m: m.path)
         self.apply_odd_cases(out)
         return sorted(out, key=lambda m: m.path)

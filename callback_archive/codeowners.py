@@ -22,6 +22,7 @@ from pathlib import Path
 from .cli.guard import ChineseArgumentParser, UsageError, program, resolve_root
 from .safefile import ensure_inside, write_atomic
 from .schemas import load_schema
+from .unitnames import UNITS_FILE
 from .yamlread import YamlSyntaxError, parse_yaml
 
 CODEOWNERS_FILE = ".github/CODEOWNERS"
@@ -29,7 +30,6 @@ GITLAB_CODEOWNERS_FILE = ".gitlab/CODEOWNERS"
 GITEA_CODEOWNERS_FILE = ".gitea/CODEOWNERS"
 TEMPLATE_FILE = ".github/pull_request_template.md"
 TEMPLATE_COPIES = (".gitlab/merge_request_templates/Default.md", ".gitea/pull_request_template.md")
-UNITS_FILE = "records/units.yaml"
 # A unit without ``team`` in units.yaml is reviewed by the team of this name (see schemas/units.schema.json).
 DEFAULT_TEAM = "@binhai-power/{id}-callback"
 

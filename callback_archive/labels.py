@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from functools import cache
 
-from .schemas import load_schema
+from . import kinds
 
 
 @cache
 def _table(field: str) -> dict[str, str]:
     kind, _, path = field.partition(".")
-    found = load_schema(kind).walk.at(path)
+    found = kinds.by_name(kind).validator().walk.at(path)
     table: dict[str, str] = {}
     for value, name in found.choices if found is not None else ():
         if name:

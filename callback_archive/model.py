@@ -180,17 +180,6 @@ class Letter:
         return self.received_at
 
 
-# Fields holding times, per kind; a bad one is reported at its own line (code time-invalid).
-TIME_FIELDS = {
-    "visit": ("trigger.archived_at", "visited_at"),
-    "letter": ("received_at", "replied_at"),
-    "plan": ("made_at",),
-    "round": ("started_at", "finished_at", "reported_at"),
-    "submission": ("submitted_at",),
-    "decisions": ("decided_at",),
-}
-
-
 def _get(data: dict[str, Any], dotted: str) -> Any:
     value: Any = data
     for part in dotted.split("."):
@@ -202,18 +191,17 @@ def _get(data: dict[str, Any], dotted: str) -> Any:
 
 def _trail_times(source: RecordFile) -> list[tuple[str, Any]]:
     """The times of a record's amendments and void, as (path, value)."""
-    if source.kind not in ("visit", "letter"):
-        return []
     amendments = source.data.get("amendments")
     items = amendments if isinstance(amendments, list) else []
     found = [(f"amendments.{i}.at", a.get("at")) for i, a in enumerate(items) if isinstance(a, dict)]
     return found + [("void.at", _get(source.data, "void.at"))]
 
 
-def bad_times(source: RecordFile) -> list[tuple[str, str]]:
-    """(path, Chinese reason) for every time field that is well formed but not a real moment."""
+def bad_times(source: RecordFile, fields: tuple[str, ...], amendable: bool) -> list[tuple[str, str]]:
+    """(path, Chinese reason) for every time among ``fields`` (and the amendments' and void's when
+    ``amendable``: see kinds.py) that is well formed but not a real moment."""
     problems = []
-    for path, value in [*((p, _get(source.data, p)) for p in TIME_FIELDS.get(source.kind, ())), *_trail_times(source)]:
+    for path, value in [*((p, _get(source.data, p)) for p in fields), *(_trail_times(source) if amendable else ())]:
         if isinstance(value, str):
             try:
                 parse_time(value)

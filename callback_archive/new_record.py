@@ -20,29 +20,16 @@ from typing import Any, Callable
 
 import yaml
 
+from . import kinds
 from .engine.loader import MAX_FILE_BYTES
-from .model import TIME_FIELDS
 from .schemas import load_schema
 from .schemawalk import Field as SchemaField
 from .timeutil import BEIJING, format_time, parse_time
 from .yamlread import YamlSyntaxError, parse_yaml
 
 
-@dataclass(frozen=True)
-class RecordKind:
-    """A record kind the command makes: its folder, id prefix and the field that dates its id."""
-
-    label: str  # 回访 | 复函
-    folder: str
-    prefix: str
-    id_day_field: str
-    start_fields: tuple[str, ...]  # the first one present files the record by month (第十条)
-
-
-KINDS: dict[str, RecordKind] = {
-    "visit": RecordKind("回访", "visits", "HF", "visited_at", ("trigger.archived_at", "visited_at")),
-    "letter": RecordKind("复函", "letters", "FH", "received_at", ("received_at",)),
-}
+# The kinds the command makes: those with ids of their own and a month folder (kinds.py).
+KINDS: dict[str, kinds.Kind] = {k.name: k for k in kinds.all_kinds() if k.id_prefix and k.start_fields}
 
 # Fields a new record never has: the id is allocated; ``amend`` appends amendments, ``void`` voids.
 _NOT_ASKED = {"id", "amendments", "void"}
@@ -252,7 +239,7 @@ def ask_when(kind: str, path: str, answers: Answers) -> bool:
 
 def problems(kind: str, answers: Answers, context: Context) -> list[Problem]:
     """Everything that stops these answers from making a valid record, by field path."""
-    placeholder = f"{KINDS[kind].prefix}-00000000-0000"
+    placeholder = f"{KINDS[kind].id_prefix}-00000000-0000"
     data = build_record(kind, answers, placeholder)
     schema = load_schema(kind)
     found: list[Problem] = []
@@ -280,7 +267,7 @@ def _value_problems(kind: str, answers: Answers, context: Context) -> list[Probl
         known = describe(context.disasters) or "（目前没有）"
         found.append(Problem("trigger.disaster", f"自然灾害 `{disaster}` 未在 records/disasters.yaml 中认定。已认定：{known}。"))
     moments: dict[str, datetime] = {}
-    for path in TIME_FIELDS.get(kind, ()):
+    for path in kinds.by_name(kind).time_fields:
         text = answers.get(path)
         if not isinstance(text, str):
             continue
@@ -403,7 +390,7 @@ def parse_answer(kind: str, field: Field, text: str, choices: list[tuple[str, st
     text = _unquoted(text)
     if field.quoted:
         text = re.sub(r"\s+", "", text)
-    if field.path in TIME_FIELDS.get(kind, ()):
+    if field.path in kinds.by_name(kind).time_fields:
         return normalize_time(kind, field, text)
     return _choice(text, choices) if choices else text
 
@@ -578,7 +565,7 @@ def _named_list(path: Path, key: str) -> dict[str, str]:
 
 def allocate_id(root: Path, kind: str, day: date) -> str:
     """The next free id of a day (``HF-20261126-0004``), counting every file of the whole archive."""
-    prefix = f"{KINDS[kind].prefix}-{day:%Y%m%d}-"
+    prefix = f"{KINDS[kind].id_prefix}-{day:%Y%m%d}-"
     used = [
         int(path.stem[len(prefix):])
         for path in (root / "records").rglob(f"{prefix}*")
@@ -591,8 +578,7 @@ def record_relpath(kind: str, data: dict[str, Any]) -> str:
     """``records/<folder>/<unit>/<YYYY>/<MM>/<id>.yaml``, the month being that of the start event."""
     spec = KINDS[kind]
     start = next(get_path(data, p) for p in spec.start_fields if get_path(data, p) is not None)
-    moment = parse_time(start)
-    return f"records/{spec.folder}/{data['unit']}/{moment:%Y}/{moment:%m}/{data['id']}.yaml"
+    return f"{spec.month_folder(data['unit'], parse_time(start))}{data['id']}.yaml"
 
 
 def schema_modeline(kind: str, relpath: str) -> str:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-UNITS_FILE = "records/units.yaml"
+from . import kinds
+
+UNITS_FILE = kinds.by_name("units").file
 
 
 def unit_lookup(units: Iterable[tuple[str, str]]) -> dict[str, str]:

@@ -24,20 +24,22 @@ import argparse
 import random
 import re
 import shutil
-import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 import _project  # noqa: F401  the repository's .venv and import path (scripts/_project.py)
-import chinese_calendar  # noqa: E402
 
+from callback_archive import kinds  # noqa: E402
 from callback_archive.archive import ArchiveAt  # noqa: E402
 from callback_archive.engine.loader import load_archive  # noqa: E402
+from callback_archive.model import Customer, Letter, RecordFile, Trigger, Visit  # noqa: E402
+from callback_archive.orders_import import load_units  # noqa: E402
 from callback_archive.penalties import penalty_cases  # noqa: E402
 from callback_archive.sampling import draw  # noqa: E402
 from callback_archive.submissions import submission_text  # noqa: E402
 from callback_archive.timeutil import parse_time  # noqa: E402
+from callback_archive.workcalendar import WorkCalendar  # noqa: E402
 from callback_archive.yamlwrite import dump_yaml  # noqa: E402
 
 # --------------------------------------------------------------------------- #
@@ -499,80 +501,52 @@ P_DISSATISFIED = 0.05
 # --------------------------------------------------------------------------- #
 
 
-@dataclass
-class Customer:
-    account: str
-    name: str
-    phone: str
-    kind: str
-    voltage_kv: float | int | None = None
-    groups: list[str] = field(default_factory=list)
+# The records are the library's own (model.py), built before they have ids: ``number_records`` gives each
+# its id and its file, where kinds.py says a record of its kind belongs. Times are Beijing time, written
+# without their zone; a letter's dates are midnight.
+VISIT, LETTER = kinds.by_name("visit"), kinds.by_name("letter")
+_UNNUMBERED = RecordFile("", "", None)
 
 
-@dataclass
-class Trigger:
-    order: str
-    kind: str
-    archived_at: datetime
-    disaster: str | None = None
+def new_visit(category: str, unit: str, customer: Customer, trigger: Trigger | None, method: str, visited_at: datetime,
+              visitor: str, topics: tuple[str, ...], reached: bool, satisfaction: str | None = None,
+              opinion: str | None = None, follow_up: str | None = None, round: str | None = None) -> Visit:
+    return Visit("", category, unit, customer, trigger, method, visited_at, visitor, topics, reached, _UNNUMBERED,
+                 satisfaction, opinion, follow_up, round)
 
 
-@dataclass
-class Visit:
-    category: str
-    unit: str
-    customer: Customer
-    trigger: Trigger | None
-    method: str
-    visited_at: datetime
-    visitor: str
-    topics: tuple[str, ...]
-    reached: bool
-    satisfaction: str | None = None
-    opinion: str | None = None
-    follow_up: str | None = None
-    id: str = ""
-    round: str | None = None
-
-    @property
-    def folder_month(self) -> datetime:
-        """The month the record is filed under: its start event."""
-        return self.trigger.archived_at if self.trigger else self.visited_at
+def new_customer(account: str, name: str, phone: str, kind: str, voltage_kv: float | int | None = None,
+                 groups: list[str] | tuple[str, ...] = ()) -> Customer:
+    return Customer(account, name, kind, phone, voltage_kv, tuple(groups))
 
 
-@dataclass
-class Letter:
-    unit: str
-    kind: str
-    received_at: date
-    reply_required: bool
-    sender_name: str
-    sender_group: str
-    subject: str
-    replied_at: date | None = None
-    reply: str | None = None
-    box: str | None = None
-    id: str = ""
+def new_letter(unit: str, kind: str, received: date, reply_required: bool, sender_name: str, sender_group: str,
+               subject: str) -> Letter:
+    return Letter("", unit, kind, at(received, time()), reply_required, sender_name, sender_group, subject, _UNNUMBERED)
+
+
+def set_reply(letter: Letter, day: date, reply: str, box: str) -> None:
+    """Replied on ``day``; the letter and the reply are both kept in archive box ``box``."""
+    letter.replied_at = at(day, time())
+    letter.reply = reply
+    letter.originals = {"incoming": box, "reply": box}
 
 
 # --------------------------------------------------------------------------- #
 # Calendar helpers
 # --------------------------------------------------------------------------- #
 
+#: Official working days (调休 included): the library's calendar, as for an archive without a calendar file.
+CALENDAR = WorkCalendar()
+
 
 def is_workday(day: date) -> bool:
-    """Official working day (调休 included) according to chinesecalendar."""
-    return chinese_calendar.is_workday(day)
+    return CALENDAR.is_workday(day)
 
 
 def nth_workday_after(day: date, n: int) -> date:
     """The n-th working day strictly after ``day`` (the start day never counts)."""
-    current = day
-    while n > 0:
-        current += timedelta(days=1)
-        if is_workday(current):
-            n -= 1
-    return current
+    return CALENDAR.nth_workday_after(day, n).day
 
 
 def days_between(first: date, last: date) -> list[date]:
@@ -671,8 +645,8 @@ def render_letter(x: Letter) -> str:
         f"sender: {{name: {yaml_text(x.sender_name, flow=True)}, group: {x.sender_group}}}",
         f"subject: {yaml_text(x.subject)}",
     ]
-    if x.replied_at and x.reply and x.box:
-        box = yaml_text(x.box, flow=True)
+    if x.replied_at and x.reply and x.originals:
+        box = yaml_text(x.originals["incoming"], flow=True)
         lines += [
             f"replied_at: {x.replied_at:%Y-%m-%d}",
             f"reply: {yaml_text(x.reply)}",
@@ -682,16 +656,15 @@ def render_letter(x: Letter) -> str:
 
 
 def number_records(visits: list[Visit], letters: list[Letter]) -> None:
-    """HF-/FH-<day>-NNNN, numbered per day in time order (stable for equal times)."""
-    per_day: dict[str, int] = {}
-    for v in sorted(visits, key=lambda v: v.visited_at):
-        key = f"HF-{v.visited_at:%Y%m%d}"
-        per_day[key] = per_day.get(key, 0) + 1
-        v.id = f"{key}-{per_day[key]:04d}"
-    for x in sorted(letters, key=lambda x: x.received_at):
-        key = f"FH-{x.received_at:%Y%m%d}"
-        per_day[key] = per_day.get(key, 0) + 1
-        x.id = f"{key}-{per_day[key]:04d}"
+    """HF-/FH-<day>-NNNN, numbered per day in time order (stable for equal times), and the file each goes to."""
+    for kind, records, day_of in ((VISIT, visits, lambda v: v.visited_at), (LETTER, letters, lambda x: x.received_at)):
+        per_day: dict[date, int] = {}
+        for record in sorted(records, key=day_of):
+            day = day_of(record).date()
+            per_day[day] = per_day.get(day, 0) + 1
+            record.id = kind.new_id(day, per_day[day])
+            path = f"{kind.month_folder(record.unit, record.start)}{record.id}.yaml"
+            record.source = RecordFile(path, kind.name, None)
 
 
 # --------------------------------------------------------------------------- #
@@ -797,7 +770,7 @@ class SampleBuilder:
             name = self.company_name()
             if voltage is None:
                 voltage = self.rng.choice((0.4, 0.4, 10))
-        return Customer(self.account(), name, self.phone(), kind, voltage, list(groups))
+        return new_customer(self.account(), name, self.phone(), kind, voltage, groups)
 
     def satisfaction(self) -> str:
         r = self.rng.random()
@@ -840,11 +813,11 @@ class SampleBuilder:
             if reached:
                 satisfaction = self.satisfaction()
                 topics, opinion, follow_up = self.opinion(tables, satisfaction, unit, when, default_topics)
-                self.visits.append(Visit(category, unit, customer, trigger, method, when, visitor, topics,
-                                         True, satisfaction, opinion, follow_up))
+                self.visits.append(new_visit(category, unit, customer, trigger, method, when, visitor, topics,
+                                             True, satisfaction, opinion, follow_up))
             else:
-                self.visits.append(Visit(category, unit, customer, trigger, method, when, visitor,
-                                         default_topics, False, opinion=self.rng.choice(UNREACHED_OPINIONS)))
+                self.visits.append(new_visit(category, unit, customer, trigger, method, when, visitor,
+                                             default_topics, False, opinion=self.rng.choice(UNREACHED_OPINIONS)))
 
     def business_order(self, archived: datetime, callback_days: list[int], unit: str | None = None,
                        final_reached: bool = True) -> None:
@@ -979,14 +952,12 @@ class SampleBuilder:
             self.add_attempts("other", unit, customer, trigger, "phone", [when], ["other"], ("consultation",))
         for group, topics, text, when in LETTER_METHOD_VISITS:
             customer = self.customer("residential", [group])
-            self.visits.append(Visit("other", "marketing", customer, None, "letter", when,
-                                     self.rng.choice(VISITORS["marketing"]), topics, True, "satisfied", text))
+            self.visits.append(new_visit("other", "marketing", customer, None, "letter", when,
+                                         self.rng.choice(VISITORS["marketing"]), topics, True, "satisfied", text))
 
     def gen_large_customers(self) -> None:
         """大电力客户: eight visits spread over the quarter and one symposium for four."""
-        customers = [self.customer("non-residential", [], voltage) for _, voltage in LARGE_CUSTOMERS]
-        for c, (name, _) in zip(customers, LARGE_CUSTOMERS):
-            c.name = name
+        customers = [replace(self.customer("non-residential", [], voltage), name=name) for name, voltage in LARGE_CUSTOMERS]
         symposium = datetime(2026, 11, 12, 14, 30)
         visit_days = [d for d in days_between(date(2026, 9, 3), date(2026, 11, 24)) if is_workday(d)]
         visit_days = sorted(self.rng.sample(visit_days, 8))
@@ -1015,12 +986,11 @@ class SampleBuilder:
     def gen_letters(self) -> None:
         for case in LETTER_CASES:
             received = date.fromisoformat(case.received)
-            letter = Letter(case.unit, case.kind, received, case.reply_in != "none", case.sender, case.group,
-                            case.subject)
+            letter = new_letter(case.unit, case.kind, received, case.reply_in != "none", case.sender, case.group,
+                                case.subject)
             if isinstance(case.reply_in, int):
-                letter.replied_at = nth_workday_after(received, case.reply_in)
-                letter.reply = case.reply
-                letter.box = f"档案盒 FH-{received.year}-{received.month - 4:02d}"
+                set_reply(letter, nth_workday_after(received, case.reply_in), case.reply,
+                          f"档案盒 FH-{received.year}-{received.month - 4:02d}")
             self.letters.append(letter)
 
     # ----- ids and files ----------------------------------------------------------
@@ -1070,8 +1040,9 @@ class CoverageBuilder:
     Uses its own random stream so that the visits and letters above stay byte-identical.
     """
 
-    def __init__(self, builder: SampleBuilder, seed: int):
+    def __init__(self, builder: SampleBuilder, seed: int, units: dict[str, str]):
         self.builder = builder
+        self.units = units  # the unit lookup of records/units.yaml, which the customer list's units must be in
         self.rng = random.Random(seed + 1)
         self.customer_list = ""
         self.sample: dict = {}
@@ -1097,7 +1068,7 @@ class CoverageBuilder:
         for usage_type, (count, _) in CUSTOMER_LIST_STRATA.items():
             rows += [f"{self.account()},{usage_type},{self.rng.choice(units)}" for _ in range(count)]
         self.customer_list = "\n".join(rows) + "\n"
-        sample = draw(self.customer_list.encode(), "customers-2026-10.csv", "2026-10", SAMPLE_SEED, 0.10)
+        sample = draw(self.customer_list.encode(), "customers-2026-10.csv", "2026-10", SAMPLE_SEED, 0.10, self.units)
         self.sample = sample.as_data()
         drawn = {"residential": [], "non-residential": []}
         for c in sample.customers:
@@ -1112,7 +1083,7 @@ class CoverageBuilder:
                 self.builder.visits.remove(visit)
                 continue
             chosen = pool.pop(0)
-            visit.customer.account = chosen["account"]
+            visit.customer = replace(visit.customer, account=chosen["account"])
             visit.unit = chosen["unit"]
             visit.round = "LXK-2026-02"
 
@@ -1122,12 +1093,12 @@ class CoverageBuilder:
         residential, non_residential = SPRING_ROUND_VISITS
         for kind in ["residential"] * residential + ["non-residential"] * non_residential:
             unit = self.rng.choice(list(PHONE_UNITS))
-            customer = Customer(self.account(), self.builder.person_name() if kind == "residential"
-                                else self.builder.company_name(), self.builder.phone(), kind, 0.4)
+            customer = new_customer(self.account(), self.builder.person_name() if kind == "residential"
+                                    else self.builder.company_name(), self.builder.phone(), kind, 0.4)
             when = at(self.rng.choice(days), time(10, self.rng.randint(0, 59)))
-            self.builder.visits.append(Visit("card", unit, customer, None, "card", when,
-                                             self.rng.choice(VISITORS[unit]), ("quality", "billing"), True,
-                                             "satisfied", round="LXK-2026-01"))
+            self.builder.visits.append(new_visit("card", unit, customer, None, "card", when,
+                                                 self.rng.choice(VISITORS[unit]), ("quality", "billing"), True,
+                                                 "satisfied", round="LXK-2026-01"))
 
     def rounds(self) -> dict[str, str]:
         returned = {rid: {"residential": 0, "non-residential": 0} for rid in ("LXK-2026-01", "LXK-2026-02")}
@@ -1222,10 +1193,9 @@ def write_archive(builder: SampleBuilder, coverage: CoverageBuilder, root: Path)
         path.write_text(text, encoding="utf-8", newline="\n")
 
     for v in builder.visits:
-        month = v.folder_month
-        write(records / "visits" / v.unit / f"{month:%Y}" / f"{month:%m}" / f"{v.id}.yaml", render_visit(v))
+        write(root / v.source.path, render_visit(v))
     for x in builder.letters:
-        write(records / "letters" / x.unit / f"{x.received_at:%Y}" / f"{x.received_at:%m}" / f"{x.id}.yaml", render_letter(x))
+        write(root / x.source.path, render_letter(x))
     for month, text in coverage.orders().items():
         write(records / "orders" / f"{month}.csv", text)
     for relpath, text in coverage.registers_and_plans().items():
@@ -1320,7 +1290,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     builder = SampleBuilder(args.seed)
     builder.build()
-    coverage = CoverageBuilder(builder, args.seed)
+    coverage = CoverageBuilder(builder, args.seed, load_units(args.root))
     coverage.build()
     write_archive(builder, coverage, args.root)
     write_submissions_and_decisions(args.root)

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from callback_archive import fileread, orders, schemas, yamlread
+from callback_archive import fileread, kinds, orders, schemas, yamlread
 from callback_archive.checks import ALL_CHECKS, VOLATILE_CODES, Check, Context, reading
 from callback_archive.checks.declaration import DeclarationError, check, validate
 from callback_archive.engine.groups import Lookups, always, by_file
@@ -97,8 +97,8 @@ def test_volatile_codes_are_those_the_checks_declare():
 
 def test_every_declared_code_is_written_where_the_check_lives():
     """A code declared but never emitted would be a stale declaration: each is a literal in its check's module
-    (reading's: in the modules that read files)."""
-    readers = [loader, schemas, yamlread, fileread, orders]
+    (reading's: in the modules that read files and the kinds' declarations)."""
+    readers = [loader, kinds, schemas, yamlread, fileread, orders]  # kinds: how a valid file enters the archive
     for c in ALL_CHECKS:
         sources = [inspect.getsource(m) for m in (readers if c is reading else [inspect.getmodule(c.run)])]
         for code in c.codes:

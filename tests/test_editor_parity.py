@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 import yaml
 
-from callback_archive.engine import loader as archive
+from callback_archive import kinds
 from callback_archive.schemawalk import walk
 from callback_archive.timeutil import parse_time
 from callback_archive.yamlread import parse_yaml
@@ -175,9 +175,8 @@ def _sample_path(kind_place: str) -> str:
 
 
 def test_every_file_kind_the_validator_reads_has_its_schema_in_the_editor() -> None:
-    places = {f"records/{name}": kind for name, kind in archive.SINGLE_FILES.items()}
-    places.update({f"records/{folder}": kind for folder, kind in archive.RECORD_FOLDERS.items()})
-    places[archive.POLICY_FILE] = "policy"
+    places = {kind.file or f"records/{kind.folder}": kind.schema or kind.name
+              for kind in kinds.all_kinds() if kind.suffix == ".yaml"}
     mapping = SETTINGS["yaml.schemas"]
     for schema in mapping:
         assert (REPO / schema).is_file(), schema

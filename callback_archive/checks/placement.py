@@ -10,28 +10,28 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Iterable
 
+from .. import kinds
 from ..findings import Finding, finding
 from ..engine.groups import by_file, by_id
 from .declaration import check
 from ..model import Letter, RecordFile, Visit
 from ..timeutil import parse_time
 
-_START_FIELD = {"visit": ("trigger.archived_at", "visited_at"), "letter": ("received_at",)}
-_FOLDER_WORD = {"visit": "visits", "letter": "letters"}
 _READS = ("files", "visits", "letters", "voided")  # what _placed reads
-_START_WORD = {"trigger.archived_at": "触发业务归档时间", "visited_at": "回访时间", "received_at": "收函日期"}
 
 
 def _placed(archive) -> list[tuple[RecordFile, str | None, str | None, Visit | Letter | None]]:
-    """(file, id, unit, typed record or None) of every visit and letter file, once for the four checks."""
+    """(file, id, unit, typed record or None) of every file of a kind filed by month (visits, letters …), once
+    for the four checks."""
     return archive.remember("placement", lambda: _place(archive))
 
 
 def _place(archive) -> list[tuple[RecordFile, str | None, str | None, Visit | Letter | None]]:
     typed = {r.source.path: r for r in (*archive.visits, *archive.letters, *archive.voided)}
+    filed = kinds.filed_by_month()
     placed = []
     for source in archive.files:
-        if source.kind in _FOLDER_WORD:
+        if source.kind in filed:
             record = typed.get(source.path)
             if record is not None:  # the schema made both text: they are the file's fields
                 placed.append((source, record.id, record.unit, record))
@@ -102,7 +102,7 @@ def _start(source, record: Visit | Letter | None) -> tuple[str, datetime | None]
 
 
 def _start_field(source) -> tuple[str, str]:
-    for path in _START_FIELD[source.kind]:
+    for path in kinds.by_name(source.kind).start_fields:
         value = source.data
         for part in path.split("."):
             value = value.get(part) if isinstance(value, dict) else None
@@ -118,7 +118,8 @@ def check_folders(archive, context) -> Iterable[Finding]:
         path, start = _start(source, record)
         if unit is None or start is None:
             continue
-        expected = f"records/{_FOLDER_WORD[source.kind]}/{unit}/{start.year:04d}/{start.month:02d}/"
+        kind = kinds.by_name(source.kind)
+        expected = kind.month_folder(unit, start)
         actual = source.path[: source.path.rfind("/") + 1]
         if actual != expected:
             parts = source.path.split("/")
@@ -126,6 +127,6 @@ def check_folders(archive, context) -> Iterable[Finding]:
                 "path-wrong-folder",
                 source.path,
                 source.line_of("unit" if parts[2:3] != [unit] else path),
-                f"记录应放在 {expected}（单位 {unit}，{_START_WORD[path]} {start:%Y年%m月}），现在在 {actual}：请移动文件。",
+                f"记录应放在 {expected}（单位 {unit}，{kind.start_fields[path]} {start:%Y年%m月}），现在在 {actual}：请移动文件。",
                 record=record_id,
             )

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Iterable
 
+from .. import kinds
 from ..findings import Finding, finding
 from ..engine.groups import always
 from .declaration import check
 
-UNITS_FILE = "records/units.yaml"
+UNITS_FILE = kinds.by_name("units").file
 
 
 @check(codes=("units-invalid",), group=always, reads=("files", "paths"))

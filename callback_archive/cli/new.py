@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Any, Callable
 
 from . import validate as validate_cli
-from ..engine.loader import MAX_FILE_BYTES, classify, decode
+from .. import kinds
+from ..engine.loader import MAX_FILE_BYTES, decode
 from ..archive import open_archive
 from .guard import (
     ChineseArgumentParser, UsageError, add_root_and_as_of, parse_month, program, resolve_as_of, resolve_root,
@@ -533,7 +534,8 @@ def _record_file(root: Path, given: str) -> str:
         relpath = path.resolve().relative_to(root.resolve()).as_posix()
     except ValueError:
         raise UsageError(f"{given} 不在档案目录 {root} 中（或经符号链接指向档案以外）：只能更正档案中的记录。") from None
-    if classify(relpath) not in KINDS:
+    kind = kinds.for_path(relpath)
+    if kind is None or kind.name not in KINDS:
         raise UsageError(f"{relpath} 不是回访或复函记录：只能更正 records/visits/ 和 records/letters/ 下的记录。")
     return relpath
 
@@ -631,7 +633,7 @@ def amend_record(args: Any) -> int:
     root = resolve_root(args.root)
     as_of = _now(args)
     relpath = _record_file(root, args.file)
-    kind = classify(relpath)
+    kind = kinds.for_path(relpath).name  # one of KINDS (_record_file)
     _, text, data = _read_record(root, relpath)
     context = load_context(root, as_of)
     changes = _parse_sets(kind, args.set, context)
@@ -671,7 +673,7 @@ def void_record(args: Any) -> int:
     root = resolve_root(args.root)
     as_of = _now(args)
     relpath = _record_file(root, args.file)
-    kind = classify(relpath)
+    kind = kinds.for_path(relpath).name  # one of KINDS (_record_file)
     _, text, data = _read_record(root, relpath)
     placeholder = {"void.at": format_time(as_of), "void.by": "-", "void.reason": "-"}
     _voided(kind, placeholder, relpath, text, data)  # already void, or not writable in place: say so before asking

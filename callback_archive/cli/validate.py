@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import Callable
 
 from ..engine import incremental
-from ..engine.loader import CONFIG_FILES, collector_paused, links_outside_records
+from .. import kinds
+from ..engine.loader import collector_paused, links_outside_records
 from .guard import ChineseArgumentParser, UsageError, add_root_and_as_of, program, resolve_as_of, resolve_root
 from ..findings import Finding
 from ..guide import site_url
@@ -122,6 +123,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"读取统计：文件 {loaded.files} 个，来自缓存 {loaded.cached} 个（命中率 {rate}），"
                   f"重新读取 {loaded.read} 个，{loaded.jobs} 个进程。", file=sys.stderr)
         print("用时：" + "，".join(f"{what} {spent:.2f} 秒" for what, spent in seconds.items()) + "。", file=sys.stderr)
-    if any(f.severity == "error" and f.file in CONFIG_FILES for f in findings):
+    config_files = kinds.config_files()
+    if any(f.severity == "error" and f.file in config_files for f in findings):
         return 2
     return 1 if any(f.severity == "error" for f in findings) else 0

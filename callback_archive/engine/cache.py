@@ -37,6 +37,7 @@ from itertools import islice
 from pathlib import Path
 from typing import IO, Any, Callable, Iterator
 
+from .. import kinds
 from ..fileread import MAX_LIST_BYTES, FileRefused, read_program_file, read_regular
 from ..progress import progress_wanted, with_progress
 from ..safefile import WriteError, write_atomic
@@ -45,11 +46,11 @@ CACHE_DIR = Path(".cache") / "records"
 FORMAT = 2
 BUCKETS = 16  # shards per folder
 # Modules whose code decides what reading a file gives: any change to them empties the cache.
-READER_MODULES = ("engine/loader", "engine/cache", "fileread", "findings", "model", "orders", "schemas", "schemawalk", "timeutil", "yamlread")
+READER_MODULES = ("engine/loader", "engine/cache", "fileread", "findings", "kinds", "model", "orders", "schemas", "schemawalk",
+                  "timeutil", "yamlread")
 CHUNK = 500  # files per task sent to a worker: large enough that sending it costs little
 PARALLEL_FROM = 2000  # fewer files than this are read in this process: starting workers costs more
 IN_FLIGHT = 8  # chunks given to each worker ahead of the one this process is waiting for
-OWN_CHUNK_KINDS = frozenset({"orders"})  # a month of work orders (15,000 rows) is as much work as a whole chunk
 
 Item = tuple[str, str]  # (path relative to the root, file kind)
 Reader = Callable[[Path, str, str], Any]  # (root, relpath, kind) -> a marshal-able payload
@@ -261,10 +262,12 @@ def _read_chunk(read: Reader, root: Path, items: list[Item]) -> bytes:
 
 
 def _chunks(items: list[Item]) -> Iterator[list[Item]]:
-    """``CHUNK`` files at a time; a file of a kind in ``OWN_CHUNK_KINDS`` alone, so that both workers share those."""
+    """``CHUNK`` files at a time; a file of a kind read alone (``Kind.own_chunk``: a month of work orders, 15,000
+    rows, is as much work as a whole chunk) in a chunk of its own, so that the workers share those."""
+    alone = kinds.names(own_chunk=True)
     chunk: list[Item] = []
     for item in items:
-        if item[1] in OWN_CHUNK_KINDS:
+        if item[1] in alone:
             if chunk:
                 yield chunk
                 chunk = []

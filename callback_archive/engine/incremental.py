@@ -39,19 +39,16 @@ from ..findings import Finding
 from ..history import History
 from .groups import (ACCOUNT, ALWAYS, CALENDAR, CASE, COUNTED, DECISIONS, FIGURES_MONTH, FILE, ID, PLANS, PROVISIONAL_YEAR,
                      REGISTERED, ROUND, SAMPLE, SUBMISSIONS, SUBMITTED, VISIT_MONTH, Lookups, case_key, kind_of, month_name)
+from ..kinds import RECORDS_DIR, filed_by_month, names as kinds_where
 from .keygraph import KeyGraph
 from ..policy import audit_settings
 from ..timeutil import BEIJING
 
 FORMAT = 1
-# Files that every run loads whole (few and small); of these, a change to any but samples, submissions and
-# decisions changes what many groups mean, and is a full run.
-SMALL_KINDS = frozenset({"units", "calendar", "disasters", "large-customers", "key-customers", "plan", "round",
-                         "sample", "submission", "decisions"})
-FULL_RUN_KINDS = frozenset({"units", "calendar", "disasters", "large-customers", "key-customers", "plan", "round"})
+# Which files every run loads whole (few and small) and which of those a full run follows a change to:
+# the kinds say (kinds.Kind.whole, full_run).
 PACKAGE = Path(__file__).resolve().parent.parent  # the whole callback_archive package
 ALL_RECORDS = "all records"  # stands for every case and file group (a full run)
-BULK_FOLDERS = ("records/visits/", "records/letters/")
 
 
 @dataclass
@@ -243,8 +240,9 @@ def fingerprint(kinds: dict[str, str | None], keys: dict[str, str], history: His
     # Not ``base``: only the comparison with it depends on it, and that group is recomputed every run.
     digest.update(repr((history.ref if history else None, history.shallow if history else None)).encode())
     digest.update(f"{POLICY_FILE}\0{keys.get(POLICY_FILE, '')}\0".encode())
+    full_run = kinds_where(full_run=True)
     for path, kind in kinds.items():
-        if kind in FULL_RUN_KINDS:  # units, calendar and disasters among them
+        if kind in full_run:  # units, calendar and disasters among them
             digest.update(f"{path}\0{keys.get(path, '')}\0".encode())
         elif kind == "orders":
             digest.update(f"{path}\0".encode())  # the months with orders files (visits in other months are not checked)
@@ -381,8 +379,9 @@ def validate(root: Path, *, as_of: datetime, history: History | Callable[[], His
         return _full(root, as_of, cut, base, jobs, paths=paths, base_changes=base_changes)
     if listings != known:
         checkstate.save_listings(root, listings)
-    # The kinds that matter here (a full run, small files, orders): all but the bulk of visits and letters.
-    kinds = {p: classify(p) for p in paths if not p.startswith(BULK_FOLDERS)}
+    # The kinds that matter here (a full run, small files, orders): all but the bulk, the records filed by month.
+    bulk = tuple(f"{RECORDS_DIR}/{kind.folder}/" for kind in filed_by_month().values())
+    kinds = {p: classify(p) for p in paths if not p.startswith(bulk)}
     run = _Run(root, as_of, cut, base, jobs, paths, keys, kinds, comparison)
     return run.incremental() or run.full()
 
@@ -495,7 +494,8 @@ class _Run:
         changed = changes.paths
         on_disk = set(self.paths)
         existing = on_disk & changed
-        small = {p for p, kind in self.kinds.items() if kind in SMALL_KINDS}
+        whole = kinds_where(whole=True)
+        small = {p for p, kind in self.kinds.items() if kind in whole}
         # Providers a changed file stood for last time (an orders file: each of its rows).
         old_providers = set(changed) | {row for p in changed for row in changes.old_rows.get(p, ())}
         old_keys = {p: graph.keys_of(p) or () for p in old_providers}

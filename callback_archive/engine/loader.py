@@ -13,11 +13,13 @@ from pathlib import Path
 from typing import Any, Callable, Hashable, Iterator, TypeVar
 
 from .cache import GitIndex, LoadStats, Shards, read_all
+from .. import kinds
 from ..cases import CallbackCase, build_cases
-from ..deadlines import DeadlineRules, Disaster, build_disaster
+from ..deadlines import DeadlineRules, Disaster
 from ..fileread import MAX_FILE_BYTES, MAX_LIST_BYTES, SYMLINK_MESSAGE, FileRefused, read_regular
 from ..findings import Finding, finding
 from ..history import History
+from ..kinds import RECORDS_DIR
 from ..model import (
     CardRound,
     Decisions,
@@ -30,50 +32,16 @@ from ..model import (
     Unit,
     Visit,
     bad_times,
-    build_decisions,
-    build_letter,
-    build_plan,
-    build_register,
-    build_round,
-    build_sample,
-    build_submission,
-    build_unit,
-    build_visit,
-    visit_from_row,
-    visit_row,
 )
 from ..orders import Order, month_of_orders_file, order_from_row, order_row, parse_orders
 from ..policy import Policy
-from ..schemas import load_schema
 from ..safefile import is_working_file
 from ..workcalendar import WorkCalendar
 from ..yamlread import YamlLimitError, YamlSyntaxError, parse_yaml
 
-RECORDS_DIR = "records"
-# The limits (fileread.py) of a record and of the lists: the month's orders, the sample, registers, plans, rounds.
-LIST_KINDS = frozenset({"orders", "units", "calendar", "disasters", "large-customers", "key-customers", "plan", "round",
-                        "sample"})
-# Single files directly under records/, by name; record folders below, by their first part.
-SINGLE_FILES = {
-    "units.yaml": "units",
-    "calendar.yaml": "calendar",
-    "disasters.yaml": "disasters",
-    "large-customers.yaml": "large-customers",
-    "key-customers.yaml": "key-customers",
-}
-POLICY_FILE = "policy.yaml"
-# Files whose errors make every result unreliable (the validator then exits with status 2).
-CONFIG_FILES = frozenset({POLICY_FILE, "records/units.yaml", "records/calendar.yaml", "records/disasters.yaml"})
-RECORD_FOLDERS = {
-    "visits": "visit",
-    "letters": "letter",
-    "plans": "plan",
-    "rounds": "round",
-    "samples": "sample",
-    "submissions": "submission",
-    "decisions": "decisions",
-}
-ORDERS_FOLDER = "records/orders/"
+POLICY_FILE = kinds.by_name("policy").file
+_ORDERS = "orders"  # a month's work orders: a CSV file, read row by row (orders.py)
+ORDERS_FOLDER = f"{RECORDS_DIR}/{kinds.by_name(_ORDERS).folder}/"
 IGNORED_NAMES = {".gitkeep"}
 
 _YAML_MESSAGES = {
@@ -140,6 +108,7 @@ class Archive:
     plans: dict[int, Plan] = field(default_factory=dict)
     rounds: dict[str, CardRound] = field(default_factory=dict)
     samples: list[Sample] = field(default_factory=list)
+    extra: dict[str, list[Any]] = field(default_factory=dict)  # records of kinds without a field here, by kind
     # Voided visits and letters stay in the archive (and in the audit) but count for nothing else.
     voided: list[Visit | Letter] = field(default_factory=list)
     submissions: list[Submission] = field(default_factory=list)
@@ -160,15 +129,9 @@ class Archive:
 
 
 def classify(relpath: str) -> str | None:
-    """The file kind a path under the archive root stands for, or None if none fits."""
-    if relpath.startswith(ORDERS_FOLDER) and relpath.endswith(".csv") and relpath.count("/") == 2:
-        return "orders"
-    parts = relpath.split("/")
-    if parts[0] != RECORDS_DIR or not relpath.endswith(".yaml"):
-        return None
-    if len(parts) == 2:
-        return SINGLE_FILES.get(parts[1])
-    return RECORD_FOLDERS.get(parts[1])
+    """The name of the kind of the file at ``relpath`` (``kinds.for_path``), or None if none fits."""
+    kind = kinds.for_path(relpath)
+    return None if kind is None else kind.name
 
 
 Listings = dict[str, tuple[int, tuple[str, ...], tuple[str, ...]]]  # folder -> (mtime_ns, subfolders, files)
@@ -232,7 +195,7 @@ def decode(raw: bytes) -> str:
 def read_text(root: Path, relpath: str, kind: str) -> tuple[str | None, list[Finding]]:
     """The text of a regular file within its size limit, or None and the finding that says why not."""
     try:  # no Path object per file: a big year has 200,000
-        raw = read_regular(f"{root}/{relpath}", MAX_LIST_BYTES if kind in LIST_KINDS else MAX_FILE_BYTES)
+        raw = read_regular(f"{root}/{relpath}", MAX_LIST_BYTES if kinds.by_name(kind).list_sized else MAX_FILE_BYTES)
     except FileRefused as exc:
         message = _too_large(exc.size or 0, kind) if exc.code == "file-too-large" else exc.message
         return None, [finding(exc.code, relpath, None, message)]
@@ -276,12 +239,13 @@ def read_record_file(root: Path, relpath: str, kind: str) -> tuple[RecordFile | 
         return None, findings
     source = RecordFile(relpath, kind, parsed.data, parsed.lines)
     reported = {p.path for p in parsed.problems}
-    for problem in load_schema(kind).problems(parsed.data):
+    declared = kinds.by_name(kind)
+    for problem in declared.validator().problems(parsed.data):
         if problem.path in reported:
             continue  # already explained by the YAML reading
         reported.add(problem.path)
         findings.append(finding(problem.code, relpath, source.line_of(problem.path), problem.message, record=record_id))
-    for path, reason in bad_times(source):
+    for path, reason in bad_times(source, declared.time_fields, declared.amendable):
         if path in reported:
             continue
         findings.append(finding("time-invalid", relpath, source.line_of(path), f"`{path}`：{reason}。", record=record_id))
@@ -313,7 +277,7 @@ def text_anomaly(text: str) -> tuple[str, int, str] | None:
 
 
 def _too_large(size: int, kind: str) -> str:
-    if kind in LIST_KINDS:
+    if kinds.by_name(kind).list_sized:
         return (f"文件有 {size / 1024 / 1024:.1f} MiB，超过名单类文件 {MAX_LIST_BYTES // 1024 // 1024} MiB 的上限："
                 "请检查是否误放了其他内容（如整份客户清单、附件）。")
     return (f"文件有 {size // 1024} KiB，超过 {MAX_FILE_BYTES // 1024} KiB 上限：一个文件只记一条记录"
@@ -328,11 +292,12 @@ def read_payload(root: Path, relpath: str, kind: str) -> tuple[Any, ...]:
     """What reading one file gives, as plain values that ``marshal`` stores (see cache.py).
 
     ``(findings, body)``: the findings as rows without the file; for an orders file the
-    orders as rows, for a record ``(valid, lines, data, visit)`` or None when there is no
-    mapping. A valid visit leaves ``data`` out and comes as a row of its typed record
-    (the bulk of the archive: its file is read again if something needs the mapping).
+    orders as rows, for a record ``(valid, lines, data, row)`` or None when there is no
+    mapping. A valid file of a kind with a ``row`` (the visits: the bulk of the archive)
+    leaves ``data`` out and comes as that row of its typed record (its file is read again
+    if something needs the mapping).
     """
-    if kind == "orders":
+    if kind == _ORDERS:
         text, findings = read_text(root, relpath, kind)
         orders, parsed = parse_orders(text, relpath) if text is not None else ([], [])
         return _finding_rows(findings + parsed), tuple(order_row(order) for order in orders)
@@ -341,8 +306,9 @@ def read_payload(root: Path, relpath: str, kind: str) -> tuple[Any, ...]:
         return _finding_rows(findings), None
     paths = tuple(source.lines)
     lines = (_LINE_PATHS.setdefault(paths, paths), tuple(source.lines.values()))
-    if kind == "visit" and source.valid:
-        return _finding_rows(findings), (True, lines, None, visit_row(source.data))
+    to_row = kinds.by_name(kind).row
+    if to_row is not None and source.valid:
+        return _finding_rows(findings), (True, lines, None, to_row(source.data))
     return _finding_rows(findings), (source.valid, lines, source.data, None)
 
 
@@ -395,34 +361,35 @@ def load_archive(root: Path, *, jobs: int | None = None, use_cache: bool = True,
     archive = Archive(root=root, paths=paths if paths is not None else discover(root))
     with collector_paused():
         chosen = archive.paths if select is None else sorted(select.paths)
-        kinds = {relpath: classify(relpath) for relpath in chosen}
-        items = [(relpath, kind) for relpath, kind in kinds.items() if kind is not None]
+        found = {relpath: kinds.for_path(relpath) for relpath in chosen}
+        items = [(relpath, kind.name) for relpath, kind in found.items() if kind is not None]
         has_policy = (root / POLICY_FILE).is_file()
         payloads = read_all(root, [(POLICY_FILE, "policy")] * has_policy + items, read_payload, prepare=_compile_schemas,
                             jobs=jobs, use_cache=use_cache, index=index, stats=archive.load_stats, keys=keys,
                             shards=shards)
         archive.policy = _load_policy(next(payloads) if has_policy else None, archive.findings)
-        archive.order_months = {month for p in _under(archive.paths, ORDERS_FOLDER) if classify(p) == "orders"
+        orders = kinds.by_name(_ORDERS)
+        archive.order_months = {month for p in _under(archive.paths, ORDERS_FOLDER) if kinds.for_path(p) is orders
                                 for month in [month_of_orders_file(p)] if month}
         wanted_rows = select.rows if select is not None else {}
         for relpath in chosen:
-            kind = kinds[relpath]
+            kind = found[relpath]
             if kind is None:
                 archive.findings.append(_unexpected(root, relpath))
                 continue
             rows, body = next(payloads)
             archive.findings.extend(Finding(relpath, *row) for row in rows)
-            if kind == "orders":
+            if kind is orders:
                 wanted = wanted_rows.get(relpath)
                 archive.orders.extend(order_from_row(row, relpath) for row in body if wanted is None or row[0] in wanted)
                 continue
             if body is None:
                 continue
-            valid, lines, data, visit = body
-            source = RecordFile(relpath, kind, data, lines, valid, root)
+            valid, lines, data, row = body
+            source = RecordFile(relpath, kind.name, data, lines, valid, root)
             archive.files.append(source)
             if valid:
-                _add(archive, source, visit)
+                _add(archive, kind, source, row)
         payloads.close()  # the worker processes end now, not when the archive is returned: less memory meanwhile
         archive.record_years = {v.visited_at.year for v in archive.visits} | {o.archived_at.year for o in archive.orders}
         if archive.policy is not None:
@@ -431,59 +398,18 @@ def load_archive(root: Path, *, jobs: int | None = None, use_cache: bool = True,
     return archive
 
 
-def _add(archive: Archive, source: RecordFile, visit: tuple[Any, ...] | None = None) -> None:
-    """Turn a valid file into typed records in the archive (a visit from its cached row when given)."""
-    if source.kind in ("visit", "letter"):
-        if source.kind == "visit":
-            record: Visit | Letter = visit_from_row(visit, source) if visit is not None else build_visit(source)
-        else:
-            record = build_letter(source)
-        if record.void is not None:
-            archive.voided.append(record)
-        elif source.kind == "visit":
-            archive.visits.append(record)
-        else:
-            archive.letters.append(record)
-    elif source.kind == "units":
-        archive.units = {item["id"]: build_unit(item) for item in source.data["units"]}
-    elif source.kind == "large-customers":
-        archive.large_customers = build_register(source)
-    elif source.kind == "key-customers":
-        archive.key_customers = build_register(source)
-    elif source.kind == "plan":
-        plan = build_plan(source)
-        archive.plans.setdefault(plan.year, plan)
-    elif source.kind == "round":
-        card_round = build_round(source)
-        archive.rounds.setdefault(card_round.id, card_round)
-    elif source.kind == "sample":
-        archive.samples.append(build_sample(source))
-    elif source.kind == "submission":
-        archive.submissions.append(build_submission(source))
-    elif source.kind == "decisions":
-        archive.decisions.append(build_decisions(source))
-    elif source.kind == "disasters":
-        archive.disasters = {}
-        for index, item in enumerate(source.data["disasters"]):
-            disaster = build_disaster(item)
-            if disaster.end <= disaster.start:
-                archive.findings.append(finding(
-                    "disasters-invalid", source.path, source.line_of(f"disasters.{index}.end"),
-                    f"自然灾害 {disaster.id} 的结束时间（{item['end']}）不晚于开始时间（{item['start']}）："
-                    "请改正；改正前不按它延长任何时限。", record=disaster.id))
-                continue
-            archive.disasters[disaster.id] = disaster
-    elif source.kind == "calendar":
-        try:
-            archive.calendar = WorkCalendar.from_data(source.data)
-        except ValueError as exc:
-            archive.findings.append(finding("calendar-invalid", source.path, 1, f"{exc}：请改正后再校验。"))
+def _add(archive: Archive, kind: kinds.Kind, source: RecordFile, row: tuple[Any, ...] | None) -> None:
+    """Turn a valid file into typed records in the archive (from its cached row when given), as its kind says."""
+    if kind.enter is not None:
+        kind.enter(archive, source, row)
+    elif kind.build is not None:
+        archive.extra.setdefault(kind.name, []).append(kind.build(source))
 
 
-def _compile_schemas(kinds: set[str]) -> None:
+def _compile_schemas(names: set[str]) -> None:
     """Compile the schemas of the files about to be read, once, before any worker process starts."""
-    for kind in sorted(kinds):
-        load_schema("order" if kind == "orders" else kind)
+    for name in sorted(names):
+        kinds.by_name(name).validator()
 
 
 def _load_policy(payload: tuple[Any, ...] | None, findings: list[Finding]) -> Policy | None:
