@@ -17,7 +17,7 @@ from typing import Any, Callable
 
 import yaml
 
-from ..new_record import KINDS
+from .. import kinds
 from ..schemas import load_schema
 from ..schemawalk import Field, SchemaWalk
 
@@ -176,9 +176,9 @@ def _collection(name: str, label: str, folder: str, fields: list[dict[str, Any]]
 
 
 def _placement(kind: str) -> dict[str, Any]:
-    """Where a record of ``kind`` is filed and how its id is formed (第十条; new_record.KINDS), for archive.js."""
-    spec = KINDS[kind]
-    return {"kind": kind, "prefix": spec.prefix, "day_field": spec.id_day_field, "folder": f"records/{spec.folder}",
+    """Where a record of ``kind`` is filed and how its id is formed (第十条; the kind registry), for archive.js."""
+    spec = kinds.by_name(kind)
+    return {"kind": kind, "prefix": spec.id_prefix, "day_field": spec.id_day_field, "folder": f"records/{spec.folder}",
             "month_from": list(spec.start_fields)}
 
 
