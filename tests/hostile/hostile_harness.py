@@ -29,6 +29,7 @@ import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from callback_archive.cli.main import COMMANDS as CLI_COMMANDS
 from conftest import EXAMPLES, REPO, edit_policy, place
 from gitrepo import GitRepo
 
@@ -40,18 +41,11 @@ ORDER_ROW = "GD2026112500123,repair,tanggu,0212345678,residential,2026-11-25 14:
 AS_OF = ("--as-of", "2026-11-27T09:00")
 TIMEOUT = 20  # seconds a subprocess case may take before it counts as hanging (the real ones take about 1 s)
 
-# Each command: the module whose ``main(argv)`` it runs and the script staff start.
-COMMANDS = {
-    "validate": ("callback_archive.cli.validate", "validate.py"),
-    "due": ("callback_archive.cli.due", "due.py"),
-    "new_record": ("callback_archive.cli.new", "new_record.py"),
-    "import_orders": ("callback_archive.cli.import_orders", "import_orders.py"),
-    "draw_sample": ("callback_archive.cli.sample", "draw_sample.py"),
-    "build_reports": ("callback_archive.cli.reports", "build_reports.py"),
-    "audit": ("callback_archive.cli.audit", "audit.py"),
-    "codeowners": ("callback_archive.codeowners", "codeowners.py"),
-    "mkdocs": (None, None),
-}
+# Each command, by the script staff start (scripts/<name>.py): its ``callback`` sub-command, whose module
+# (callback_archive.cli.main.COMMANDS) has the ``main(argv)`` the in-process cases call.
+SUBCOMMANDS = {"validate": "validate", "due": "due", "new_record": "new", "import_orders": "import-orders",
+               "draw_sample": "sample", "build_reports": "reports", "audit": "audit", "codeowners": "codeowners"}
+COMMANDS = {name: (CLI_COMMANDS[sub][0], f"{name}.py") for name, sub in SUBCOMMANDS.items()} | {"mkdocs": (None, None)}
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
