@@ -4,7 +4,10 @@ a changed schema changes the form, and the vendored Decap CMS is exactly what th
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -97,3 +100,56 @@ def test_the_vendored_bundle_check_finds_a_changed_file(tmp_path: Path, monkeypa
     (copy / "extra.js").write_text("", encoding="utf-8")
     monkeypatch.setattr(update_cms, "VENDOR", copy)
     assert update_cms.check() == ["多出 extra.js（不在固定文件中）", "decap-cms.js 与固定的 SHA-256 不符"]
+
+
+# --- the Git host of the form, given to the page generator or to the MkDocs plugin -------------------------------
+
+def _generate(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "callback_archive.site.generate", *args],
+                          cwd=REPO, capture_output=True, text=True, timeout=300)
+
+
+def test_the_page_generator_writes_the_form_with_its_git_host(archive: Path, tmp_path: Path) -> None:
+    """Another site generator gets /admin/ from ``site.generate --out`` as MkDocs gets it from the plugin."""
+    host = tmp_path / "cms.yaml"
+    host.write_text("name: gitlab\nrepo: binhai/callbacks\nbranch: main\n", encoding="utf-8")
+    result = _generate("--out", str(tmp_path / "out"), "--root", str(archive), "--cms", str(host))
+    assert result.returncode == 0, result.stderr
+    out = tmp_path / "out" / "admin"
+    assert json.loads((out / "config.yml").read_text(encoding="utf-8"))["backend"] == {
+        "name": "archive-gitlab", "repo": "binhai/callbacks", "branch": "main"}
+    assert (out / "decap-cms" / "decap-cms.js").read_bytes() == (update_cms.VENDOR / "decap-cms.js").read_bytes()
+    assert {"index.html", "archive.js", "archive.json"} <= {p.name for p in out.iterdir()}
+
+
+@pytest.mark.parametrize("content, message", [
+    ("gitlab\n", "至少有 name"),
+    ("repo: a/b\n", "至少有 name"),
+    ("name: [gitlab\n", "不是 UTF-8 编码的 YAML 文件"),
+    ("name: 吉特\n".encode("gbk"), "不是 UTF-8 编码的 YAML 文件"),
+    (None, "无法读取"),
+])
+def test_a_bad_git_host_file_is_refused_in_chinese(archive: Path, tmp_path: Path, content, message) -> None:
+    host = tmp_path / "cms.yaml"
+    if isinstance(content, str):
+        host.write_text(content, encoding="utf-8")
+    elif content is not None:
+        host.write_bytes(content)
+    result = _generate("--out", str(tmp_path / "out"), "--root", str(archive), "--cms", str(host))
+    assert result.returncode == 2 and message in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_bad_git_host_in_mkdocs_yml_stops_the_build_in_chinese(tmp_path: Path) -> None:
+    config = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
+    assert "\n  - callback-archive\n" in config
+    config = config.replace("\n  - callback-archive\n", "\n  - callback-archive:\n      cms: gitlab\n")
+    (tmp_path / "mkdocs.yml").write_text(config, encoding="utf-8")
+    for beside in REPO.iterdir():  # what mkdocs.yml names beside itself (docs, overrides, watched folders)
+        if beside.name != "mkdocs.yml":
+            (tmp_path / beside.name).symlink_to(beside)
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-f", str(tmp_path / "mkdocs.yml"),
+                             "--site-dir", str(tmp_path / "site")], cwd=REPO, capture_output=True, text=True,
+                            timeout=300, env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "CALLBACK_ARCHIVE_ROOT": str(REPO)})
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "mkdocs.yml 中 callback-archive 插件的 cms：登记表单的 Git 网站设置（cms）应是一组设置，至少有 name" in result.stderr

@@ -2,7 +2,7 @@
 generated from ``schemas/`` (the schemas the validator uses, walked once when compiled: ``RecordSchema.walk``),
 and the archive's own rules for the form.
 
-Published as generated files of the site (``admin_files``, added by the MkDocs plugin): ``admin/index.html``
+Published as generated files of the site (``admin_files``, among ``site.generate.generated_files``): ``admin/index.html``
 and ``admin/archive.js`` from ``callback_archive/site/admin/``; ``admin/config.yml`` (Decap's configuration:
 the collections and their fields, written as JSON, which is YAML too); ``admin/archive.json`` (what Decap's
 configuration cannot say: where each kind of record is filed, how its id is formed, the conditional rules);
@@ -211,6 +211,17 @@ def cms_collections(root: Path, walks: Walks = validators_schema) -> tuple[list[
     archive["decisions"] = {"kind": "decisions", "folder": "records/decisions", "name_from": "month",
                             "rules": _form_rules(decisions, {})}
     return collections, archive
+
+
+def check_backend(backend: object) -> dict[str, Any] | None:
+    """The Git host of the form as given (the plugin's option ``cms``, or the file of ``site.generate --cms``):
+    None, or a mapping with at least a ``name``. ValueError in Chinese otherwise."""
+    if backend is None:
+        return None
+    if not (isinstance(backend, dict) and isinstance(backend.get("name"), str)):
+        raise ValueError("登记表单的 Git 网站设置（cms）应是一组设置，至少有 name（github、gitlab、gitea 或 bitbucket），"
+                         "见 docs/clerk-form.md。")
+    return backend
 
 
 def cms_config(root: Path, backend: dict[str, Any] | None = None, walks: Walks = validators_schema) -> dict[str, Any]:

@@ -1,10 +1,11 @@
 """Pages of the archive site that are generated from the repository and never committed.
 
-The MkDocs hook only wires ``generated_files`` (``generated_pages`` once the workbooks are
-made) into the build; ``write_pages`` and the command line write the same pages into a
-folder, so another site generator can use them with nothing but a configuration change.
+The MkDocs plugin only wires ``generated_files`` (``generated_pages`` once the workbooks are
+made) into the build; ``write_pages`` and the command line write the same pages and files
+(the clerks' form /admin/ included) into a folder, so another site generator can use them
+with nothing but a configuration change.
 
-    python -m callback_archive.site.generate --out DIR [--as-of 2026-11-26T09:00]
+    python -m callback_archive.site.generate --out DIR [--as-of 2026-11-26T09:00] [--cms 设置文件]
 """
 
 from __future__ import annotations
@@ -16,11 +17,15 @@ import sys
 from concurrent.futures import Future
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
+
+import yaml
 
 from callback_archive.guide import render_code_pages
 from callback_archive.safefile import WriteError, write_atomic
 from callback_archive.schema_docs import render_schema_markdown
 from callback_archive.site import site_files
+from callback_archive.site.admin import admin_files, check_backend
 from callback_archive.timeutil import BEIJING, parse_time
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -92,27 +97,43 @@ def site_as_of(value: str | date | None = None) -> datetime:
         raise ValueError(f"{AS_OF_VARIABLE} 或 as_of 的值无效：{error}。") from None
 
 
-def generated_pages(root: Path, as_of: datetime | None = None) -> dict[str, str | bytes]:
-    """Site-relative path → Markdown (or the bytes of a file) for everything generated from ``root``."""
-    pages, later = generated_files(root, as_of)
+def generated_pages(root: Path, as_of: datetime | None = None,
+                    cms: dict[str, Any] | None = None) -> dict[str, str | bytes]:
+    """Site-relative path → Markdown (or the bytes of a file) for everything generated from ``root``.
+    ``cms``: the Git host of the clerks' form (/admin/), see ``site.admin.cms_config``."""
+    pages, later = generated_files(root, as_of, cms)
     return {**pages, **{path: future.result() for path, future in later.items()}}
 
 
-def generated_files(root: Path, as_of: datetime | None = None) -> tuple[dict[str, str | bytes], dict[str, Future]]:
+def generated_files(root: Path, as_of: datetime | None = None,
+                    cms: dict[str, Any] | None = None) -> tuple[dict[str, str | bytes], dict[str, Future]]:
     """``generated_pages`` in two parts: what is ready, and files (the workbooks) a worker process is still making."""
     pages: dict[str, str | bytes] = {"fields.md": render_fields_page(root), **render_code_pages()}
     ready, later = site_files(root, as_of or site_as_of())
     pages.update(ready)
+    pages.update(admin_files(root, cms))
     return pages, later
 
 
-def write_pages(root: Path, out_dir: Path, as_of: datetime | None = None) -> list[Path]:
+def read_cms(path: Path) -> dict[str, Any] | None:
+    """The Git host of the clerks' form from a YAML file (the keys of the plugin's option ``cms``)."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise ValueError(f"无法读取 {path}：{error.strerror}。") from None
+    except (UnicodeDecodeError, yaml.YAMLError) as error:
+        raise ValueError(f"{path} 不是 UTF-8 编码的 YAML 文件：{str(error).splitlines()[0]}。") from None
+    return check_backend(data)
+
+
+def write_pages(root: Path, out_dir: Path, as_of: datetime | None = None,
+                cms: dict[str, Any] | None = None) -> list[Path]:
     """Write the generated pages and files under ``out_dir`` and return the files written.
 
     Each file is written whole or not at all (``safefile.write_atomic``; WriteError naming the file).
     """
     written = []
-    for src_uri, content in generated_pages(root, as_of).items():
+    for src_uri, content in generated_pages(root, as_of, cms).items():
         target = out_dir / src_uri
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -132,13 +153,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--root", type=Path, default=REPO_ROOT, help="档案仓库根目录（默认：本程序所在仓库）")
     parser.add_argument("--as-of", metavar="时间",
                         help=f"统计截至的时间，如 2026-11-26T09:00（默认：环境变量 {AS_OF_VARIABLE}，否则当前时钟）")
+    parser.add_argument("--cms", type=Path, metavar="设置文件",
+                        help="登记表单 /admin/ 连接的 Git 网站：YAML 文件，内容同 mkdocs.yml 中插件的 cms:"
+                             "（见 docs/clerk-form.md；默认：只能用本机模式）")
     args = parser.parse_args(argv)
     try:
         as_of = site_as_of(args.as_of)
+        cms = read_cms(args.cms) if args.cms else None
     except ValueError as error:
         parser.error(str(error))
     try:
-        written = write_pages(args.root, args.out, as_of)
+        written = write_pages(args.root, args.out, as_of, cms)
     except WriteError as error:
         print(f"生成网站页面：错误：{error}", file=sys.stderr)
         return 2

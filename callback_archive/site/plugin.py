@@ -36,7 +36,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from ..cli.guard import UsageError, report_defect
-from .admin import admin_files
+from .admin import check_backend
 from .generate import generated_files, site_as_of
 from .records import RAW_CLOSE, RAW_OPEN
 
@@ -81,18 +81,17 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         except ValueError as error:
             raise PluginError(str(error)) from None
         try:
-            pages, later = generated_files(root, as_of)
+            cms = check_backend(self.config.cms)
+        except ValueError as error:
+            raise PluginError(f"mkdocs.yml 中 callback-archive 插件的 cms：{error}") from None
+        try:
+            pages, later = generated_files(root, as_of, cms)
         except UsageError as error:
             raise PluginError(f"无法生成档案页面：{error}") from None
         except Exception as error:  # noqa: BLE001 - a defect: said in Chinese, as the command-line tools do
             report_defect(error, "mkdocs build（档案页面生成）")
             raise PluginError("档案页面生成时出现程序内部错误，网站没有构建：请按上面的说明报告。") from None
-        cms = self.config.cms
-        if cms is not None and not (isinstance(cms, dict) and isinstance(cms.get("name"), str)):
-            raise PluginError("mkdocs.yml 中 callback-archive 插件的 cms 应写 Git 网站的设置，至少有 name"
-                              "（github、gitlab、gitea 或 bitbucket），见 docs/clerk-form.md。")
-        # The clerks' form (/admin/): its configuration from the schemas, the Git host from the option ``cms``.
-        for src_uri, content in {**pages, **admin_files(root, cms)}.items():
+        for src_uri, content in pages.items():
             files.append(File.generated(config, src_uri, content=content))
         self._later.clear()
         for src_uri, future in later.items():
