@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -21,6 +22,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -72,14 +74,14 @@ def form_site(form_archive: Path, tmp_path_factory: pytest.TempPathFactory) -> I
     server.server_close()
 
 
-@pytest.fixture(scope="module")
-def local_backend(form_archive: Path) -> Iterator[int]:
-    """decap-server writing into the archive copy (its file-system mode, as on a clerk's laptop)."""
+def _decap_server(folder: Path, mode: str) -> Iterator[int]:
+    """decap-server over ``folder``: ``fs`` writes files (as on a clerk's laptop), ``git`` keeps each entry on its own
+    branch cms/… until it is published (the editorial workflow, as with a Git host's pull requests)."""
     node = shutil.which("node")
     if node is None or not DECAP_SERVER.is_file():
         unavailable("没有 Node.js 或 node_modules/decap-server（在仓库目录运行 npm ci）")
     port = _free_port()
-    env = {**os.environ, "PORT": str(port), "GIT_REPO_DIRECTORY": str(form_archive), "MODE": "fs",
+    env = {**os.environ, "PORT": str(port), "GIT_REPO_DIRECTORY": str(folder), "MODE": mode,
            "BIND_HOST": "localhost", "LOG_LEVEL": "error"}
     process = subprocess.Popen([node, str(DECAP_SERVER)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 20
@@ -97,24 +99,46 @@ def local_backend(form_archive: Path) -> Iterator[int]:
     process.wait(timeout=10)
 
 
-@pytest.fixture
-def form(browser, form_site: str, local_backend: int):
-    """/admin/ in local mode, logged in: nothing is loaded except from the site and the local backend."""
+@pytest.fixture(scope="module")
+def local_backend(form_archive: Path) -> Iterator[int]:
+    """decap-server writing into the archive copy (its file-system mode, as on a clerk's laptop)."""
+    yield from _decap_server(form_archive, "fs")
+
+
+@contextmanager
+def _logged_in(browser, site_url: str, port: int, expected_dialogs: tuple[str, ...] = ()) -> Iterator:
+    """/admin/ in local mode, logged in: nothing is loaded except from the site and the local backend, and no
+    dialog appears but the ``expected_dialogs`` (accepted)."""
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN",
                                   timezone_id="Asia/Shanghai", accept_downloads=True)
     tab = context.new_page()
     tab.set_default_timeout(15000)
     tab.requests, tab.dialogs = [], []
     tab.on("request", lambda request: tab.requests.append(request.url))
-    tab.on("dialog", lambda dialog: (tab.dialogs.append(dialog.message), dialog.dismiss()))
-    tab.goto(f"{form_site}admin/?local={local_backend}")
+
+    def answer(dialog) -> None:
+        if dialog.message in expected_dialogs:
+            dialog.accept()
+        else:
+            tab.dialogs.append(dialog.message)
+            dialog.dismiss()
+
+    tab.on("dialog", answer)
+    tab.goto(f"{site_url}admin/?local={port}")
     tab.get_by_role("button", name="登录").click()
     tab.get_by_text("集合", exact=True).wait_for()
     yield tab
     context.close()
-    allowed = (form_site, f"http://localhost:{local_backend}/", "data:", "blob:")
+    allowed = (site_url, f"http://localhost:{port}/", "data:", "blob:")
     assert [url for url in tab.requests if not url.startswith(allowed)] == [], "登记表单从其他主机加载了内容"
     assert tab.dialogs == [], "页面弹出了对话框：有脚本被执行"
+
+
+@pytest.fixture
+def form(browser, form_site: str, local_backend: int):
+    """/admin/ in local mode (files written directly), logged in."""
+    with _logged_in(browser, form_site, local_backend) as tab:
+        yield tab
 
 
 def _picture(page, tmp: Path, name: str) -> None:
@@ -182,6 +206,8 @@ def _findings(root: Path, path: Path) -> list[dict]:
 
 
 def test_a_clerk_records_a_repair_callback_and_a_letter(form, form_archive: Path, tmp_path: Path) -> None:
+    assert form.get_by_text("工作流", exact=False).count() == 0  # local file mode: saving writes the file
+    assert not form.get_by_text("媒体", exact=True).is_visible(), "表单没有附件，顶栏不该有“媒体”"
     _picture(form, tmp_path, "1-collections.png")
     before = set((form_archive / "records/visits").rglob("*.yaml"))
     _new(form, "visit-repair")
@@ -198,7 +224,6 @@ def test_a_clerk_records_a_repair_callback_and_a_letter(form, form_archive: Path
         assert line in text
     assert _findings(form_archive, visit) == []
     form.get_by_text("已发布").first.wait_for()
-    _picture(form, tmp_path, "3-saved.png")
 
     before = set((form_archive / "records/letters").rglob("*.yaml"))
     _new(form, "letter")
@@ -216,17 +241,6 @@ def test_a_clerk_records_a_repair_callback_and_a_letter(form, form_archive: Path
     text = letter.read_text(encoding="utf-8")
     assert text.startswith(f"id: {letter.stem}\nunit: marketing\nkind: complaint\nreceived_at: 2026-11-25\n")
     assert _findings(form_archive, letter) == []
-
-
-def test_a_required_field_left_empty_is_refused_in_chinese(form, form_archive: Path, tmp_path: Path) -> None:
-    before = set((form_archive / "records").rglob("*.yaml"))
-    _new(form, "visit-repair")
-    _choose(form, "责任单位（第九条）", "塘沽供电分公司（tanggu）")
-    _publish(form)
-    form.get_by_text("你漏掉了一个必填项，请在保存之前将它填写好").wait_for()
-    assert form.get_by_text("“户号”是必填项").is_visible()
-    _picture(form, tmp_path, "4-required.png")
-    assert set((form_archive / "records").rglob("*.yaml")) == before
 
 
 def test_the_form_pages_have_no_serious_or_critical_wcag_violation(form) -> None:
@@ -282,3 +296,122 @@ def test_hostile_text_saved_by_the_form_is_text_on_the_site_and_in_the_workbook(
     cells = [cell for book in site.rglob("*2026-11*.xlsx") for sheet in load_workbook(book)
              for row in sheet.iter_rows() for cell in row if isinstance(cell.value, str) and "HYPERLINK" in cell.value]
     assert cells and all(cell.data_type == "s" and cell.value.endswith(HOSTILE) for cell in cells)
+
+
+# --- the review workflow: each record on its own branch until a reviewer publishes it ------------------------------
+
+PUBLISH_CONFIRM = "你确定要发布此内容吗？"  # Decap asks before it merges an entry
+
+
+@pytest.fixture(scope="module")
+def review_archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample archive as a Git repository on ``main``, with the repair work order the clerk calls back about."""
+    root = build_site_archive(tmp_path_factory.mktemp("review-archive"))
+    with open(root / "records/orders/2026-11.csv", "a", encoding="utf-8") as orders:
+        orders.write(f"{REPAIR_ORDER},repair,tanggu,0212345678,residential,2026-11-25 08:00:00,\n")
+    _git(root, "init", "--quiet", "--initial-branch=main")
+    _git(root, "config", "user.name", "登记表单")
+    _git(root, "config", "user.email", "form@binhai.example")
+    _git(root, "add", "--all")
+    _git(root, "commit", "--quiet", "--message", "样例档案")
+    return root
+
+
+@pytest.fixture(scope="module")
+def review_backend(review_archive: Path) -> Iterator[int]:
+    """decap-server's Git mode: the editorial workflow a Git host gives with pull requests, on the clerk's computer."""
+    yield from _decap_server(review_archive, "git")
+
+
+def _git(root: Path, *args: str) -> str:
+    return subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True, check=True).stdout
+
+
+def _entry_branches(root: Path) -> list[str]:
+    return _git(root, "for-each-ref", "--format=%(refname:short)", "refs/heads/cms/").split()
+
+
+def _until(condition, failure: str):
+    """``condition()`` once it is true (the form's saves reach Git a moment after the page says so)."""
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.2)
+    pytest.fail(failure)
+
+
+def _ci_findings(root: Path, revision: str, path: str, tmp_path: Path) -> list[dict]:
+    """What the validate workflow (.github/workflows/validate.yml) says about ``path`` on a checkout of ``revision``:
+    ``validate --base main``, as on a pull request into main."""
+    checkout = tmp_path / f"checkout-{len(list(tmp_path.glob('checkout-*')))}"
+    _git(root, "worktree", "add", "--quiet", "--detach", str(checkout), revision)
+    try:
+        result = subprocess.run([sys.executable, str(REPO / "scripts/validate.py"), "--root", str(checkout),
+                                 "--as-of", AS_OF, "--format", "json", "--base", "main"],
+                                cwd=checkout, capture_output=True, text=True)
+    finally:
+        _git(root, "worktree", "remove", "--force", str(checkout))
+    assert result.returncode == 0, result.stdout + result.stderr
+    return [finding for finding in json.loads(result.stdout)["findings"] if finding["file"] == path]
+
+
+def test_in_the_review_workflow_a_record_is_a_branch_that_ci_checks_and_a_reviewer_publishes(
+        browser, form_site: str, review_archive: Path, review_backend: int, tmp_path: Path) -> None:
+    landed = _git(review_archive, "rev-parse", "main")
+    with _logged_in(browser, form_site, review_backend) as tab:
+        _new(tab, "visit-repair")
+        _fill_repair(tab)
+        tab.get_by_role("button", name="保存", exact=True).click()
+        tab.get_by_text("内容已保存").wait_for()
+        assert tab.get_by_role("button", name="状态: 草稿").is_visible()
+        _picture(tab, tmp_path, "3-saved.png")
+    [branch] = _until(lambda: _entry_branches(review_archive), "表单保存后没有建立记录的分支")
+    assert branch.startswith("cms/visit-repair/hf-20261125-")
+    assert _git(review_archive, "rev-parse", "main") == landed, "保存（未发布）的记录不能进入 main"
+    [path] = _git(review_archive, "diff", "--name-only", "main", branch).split()
+    assert re.fullmatch(r"records/visits/tanggu/2026/11/HF-20261125-[5-9][0-9]{3}\.yaml", path), path
+    assert _ci_findings(review_archive, branch, path, tmp_path) == []
+
+    # Later, in another browser session: the entry is reopened from the workflow board, changed, sent for review
+    # and published by the reviewer.
+    with _logged_in(browser, form_site, review_backend, expected_dialogs=(PUBLISH_CONFIRM,)) as tab:
+        tab.goto(tab.url.split("#")[0] + "#/workflow")
+        card = tab.get_by_text(Path(path).stem, exact=True)
+        card.wait_for()
+        board = tab.locator("body").inner_text()
+        assert "审核中" in board and "新建记录" in board and re.search(r"\d+月\d+日", board), board
+        _picture(tab, tmp_path, "6-workflow.png")
+        card.click()
+        tab.get_by_text("中编写", exact=False).first.wait_for()
+        assert tab.get_by_label("户号", exact=True).input_value() == "0212345678"
+        tab.get_by_label("回访人", exact=True).fill("王芳")
+        tab.get_by_role("button", name="保存", exact=True).click()
+        _until(lambda: "visitor: 王芳\n" in _git(review_archive, "show", f"{branch}:{path}"), "再次保存没有写进分支")
+        assert _git(review_archive, "diff", "--name-only", "main", branch).split() == [path], "再次保存必须改同一个文件"
+        tab.get_by_role("button", name="状态: 草稿").click()
+        _picture(tab, tmp_path, "5-status.png")
+        tab.get_by_role("menuitem", name="就绪").click()
+        _until(lambda: _git(review_archive, "config", f"branch.{branch}.description").strip()
+               == "decap-cms/pending_publish", "状态没有改为就绪")
+        tab.get_by_role("button", name="发布", exact=True).click()
+        tab.get_by_role("menuitem", name="立即发布").click()
+        _until(lambda: not _entry_branches(review_archive), "发布后记录的分支仍在")
+    assert path in _git(review_archive, "ls-tree", "-r", "--name-only", "main").split()
+    assert "visitor: 王芳\n" in _git(review_archive, "show", f"main:{path}")
+    assert _ci_findings(review_archive, "main", path, tmp_path) == []
+
+
+def test_a_required_field_left_empty_is_refused_in_chinese(
+        browser, form_site: str, review_archive: Path, review_backend: int, tmp_path: Path) -> None:
+    branches, landed = _entry_branches(review_archive), _git(review_archive, "rev-parse", "main")
+    with _logged_in(browser, form_site, review_backend) as tab:
+        _new(tab, "visit-repair")
+        _choose(tab, "责任单位（第九条）", "塘沽供电分公司（tanggu）")
+        tab.get_by_role("button", name="保存", exact=True).click()
+        tab.get_by_text("你漏掉了一个必填项，请在保存之前将它填写好").wait_for()
+        assert tab.get_by_text("“户号”是必填项").is_visible()
+        _picture(tab, tmp_path, "4-required.png")
+    assert _entry_branches(review_archive) == branches and _git(review_archive, "rev-parse", "main") == landed
+    assert _git(review_archive, "status", "--porcelain") == ""

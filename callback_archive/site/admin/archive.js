@@ -156,12 +156,35 @@
     .forEach(function (pair) { CMS.registerBackend("archive-" + pair[0], archiveBackend(pair[1])); });
 
   // 本机模式：/admin/?local（或 ?local=端口）连接本机的 decap-server（docs/clerk-form.md），只连 localhost。
-  function localOverride() {
+  // decap-server 的 Git 模式（MODE=git）支持编辑工作流：和在 GitLab、GitHub 上一样，每条记录存进自己的分支
+  // cms/…，在“工作流”里送审、发布（合并进 Git 网站设置的分支，没有设置时为 main，或 ?branch= 指定）；
+  // 文件模式（默认）直接写文件。
+  async function localOverride(configured) {
     var port = new URLSearchParams(window.location.search).get("local");
     if (port === null) return {};
     if (port !== "" && !/^[0-9]{2,5}$/.test(port)) return {};
-    return {backend: {name: "archive-local", proxy_url: "http://localhost:" + (port || "8081") + "/api/v1"},
-            publish_mode: "simple"};
+    var proxy = "http://localhost:" + (port || "8081") + "/api/v1";
+    var modes = [];
+    try {
+      var info = await fetch(proxy, {method: "POST", headers: {"Content-Type": "application/json"},
+                                     body: JSON.stringify({action: "info"})});
+      modes = (await info.json()).publish_modes || [];
+    } catch (error) {
+      // not running: Decap says so when the clerk logs in
+    }
+    var branch = new URLSearchParams(window.location.search).get("branch") ||
+      (configured.backend && configured.backend.branch) || "main";
+    return {backend: {name: "archive-local", proxy_url: proxy, branch: branch},
+            publish_mode: modes.indexOf("editorial_workflow") >= 0 ? "editorial_workflow" : "simple"};
+  }
+
+  // Decap 中文界面里几处说法：工作流卡片的日期是英文（December 4）、“新建帖子”、看板的“审查中”与状态菜单的
+  // “审核中”不一致。改 Decap 已登记的中文词条（其余照旧）。
+  function amendChinese() {
+    var zh = CMS.getLocale("zh_Hans");
+    if (!zh || !zh.workflow) return;
+    Object.assign(zh.workflow.workflow, {dateFormat: "M月D日", newPost: "新建记录"});
+    zh.workflow.workflowList.inReviewHeader = "审核中";
   }
 
   function json(name) {
@@ -172,9 +195,10 @@
   }
 
   // config.yml is generated as JSON (which is YAML too): read here, whatever type the web server gives it.
-  Promise.all([json("config.yml"), json("archive.json")]).then(function (loaded) {
+  Promise.all([json("config.yml"), json("archive.json")]).then(async function (loaded) {
     rules = loaded[1];
-    CMS.init({config: Object.assign(loaded[0], localOverride(), {load_config_file: false})});
+    amendChinese();
+    CMS.init({config: Object.assign(loaded[0], await localOverride(loaded[0]), {load_config_file: false})});
   }).catch(function (error) {
     document.body.insertAdjacentHTML("afterbegin", "<p role=\"alert\">登记表单的配置没有加载：</p>");
     document.querySelector("[role=alert]").textContent += String(error.message);
