@@ -154,6 +154,13 @@ def _new(page, collection: str) -> None:
     page.get_by_text("中编写", exact=False).first.wait_for()
 
 
+def _new_as_the_guide_says(page, label: str) -> None:
+    """docs/guide.md, 在浏览器里用登记表单, step 1: the category on the left, then “＋ <category>”."""
+    page.get_by_role("link", name=label, exact=True).click()
+    page.get_by_text(f"＋ {label}", exact=True).click()  # what the button shows (its accessible name is longer)
+    page.get_by_text("中编写", exact=False).first.wait_for()
+
+
 def _choose(page, label: str, option: str) -> None:
     page.get_by_label(label, exact=True).click()
     page.get_by_text(option, exact=True).click()
@@ -359,18 +366,25 @@ def _ci_findings(root: Path, revision: str, path: str, tmp_path: Path) -> list[d
 
 def test_in_the_review_workflow_a_record_is_a_branch_that_ci_checks_and_a_reviewer_publishes(
         browser, form_site: str, review_archive: Path, review_backend: int, tmp_path: Path) -> None:
+    """The clerk follows docs/guide.md (the texts it quotes are what this test clicks)."""
     landed = _git(review_archive, "rev-parse", "main")
     with _logged_in(browser, form_site, review_backend) as tab:
-        _new(tab, "visit-repair")
+        _new_as_the_guide_says(tab, "回访·供电抢修")
         _fill_repair(tab)
         tab.get_by_role("button", name="保存", exact=True).click()
-        tab.get_by_text("内容已保存").wait_for()
+        tab.get_by_text("内容已保存").first.wait_for()
         assert tab.get_by_role("button", name="状态: 草稿").is_visible()
         _picture(tab, tmp_path, "3-saved.png")
-    [branch] = _until(lambda: _entry_branches(review_archive), "表单保存后没有建立记录的分支")
+        [branch] = _until(lambda: _entry_branches(review_archive), "表单保存后没有建立记录的分支")
+        tab.get_by_label("回访人", exact=True).fill("李敏敏")  # saved again in the same session
+        tab.get_by_role("button", name="保存", exact=True).click()
+        _until(lambda: "+visitor: 李敏敏\n" in _git(review_archive, "log", "-p", "-1", branch),
+               "同一会话中再次保存没有写进分支")
     assert branch.startswith("cms/visit-repair/hf-20261125-")
     assert _git(review_archive, "rev-parse", "main") == landed, "保存（未发布）的记录不能进入 main"
+    assert _entry_branches(review_archive) == [branch]
     [path] = _git(review_archive, "diff", "--name-only", "main", branch).split()
+    assert "visitor: 李敏敏\n" in _git(review_archive, "show", f"{branch}:{path}")
     assert re.fullmatch(r"records/visits/tanggu/2026/11/HF-20261125-[5-9][0-9]{3}\.yaml", path), path
     assert _ci_findings(review_archive, branch, path, tmp_path) == []
 
