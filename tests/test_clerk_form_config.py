@@ -125,13 +125,21 @@ def test_the_page_generator_writes_the_form_with_its_git_host(archive: Path, tmp
 @pytest.mark.parametrize("content, message", [
     ("gitlab\n", "至少有 name"),
     ("repo: a/b\n", "至少有 name"),
-    ("name: [gitlab\n", "不是 UTF-8 编码的 YAML 文件"),
-    ("name: 吉特\n".encode("gbk"), "不是 UTF-8 编码的 YAML 文件"),
+    ("name: [gitlab\n", "第 2 行不是有效的 YAML"),
+    ("name: 吉特\n".encode("gbk"), "不是 UTF-8 编码的文本"),
+    ("name: " + "[" * 5000 + "]" * 5000 + "\n", "嵌套超过"),
+    ("folder", "不是普通文件"),
+    ("link", "符号链接"),
     (None, "无法读取"),
 ])
 def test_a_bad_git_host_file_is_refused_in_chinese(archive: Path, tmp_path: Path, content, message) -> None:
     host = tmp_path / "cms.yaml"
-    if isinstance(content, str):
+    if content == "folder":
+        host.mkdir()
+    elif content == "link":
+        (tmp_path / "real.yaml").write_text("name: gitlab\n", encoding="utf-8")
+        host.symlink_to(tmp_path / "real.yaml")
+    elif isinstance(content, str):
         host.write_text(content, encoding="utf-8")
     elif content is not None:
         host.write_bytes(content)

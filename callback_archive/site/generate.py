@@ -19,14 +19,15 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from callback_archive.cli.guard import UsageError
+from callback_archive.fileread import read_program_file
 from callback_archive.guide import render_code_pages
 from callback_archive.safefile import WriteError, write_atomic
 from callback_archive.schema_docs import render_schema_markdown
 from callback_archive.site import site_files
 from callback_archive.site.admin import admin_files, check_backend
 from callback_archive.timeutil import BEIJING, parse_time
+from callback_archive.yamlread import YamlSyntaxError, parse_yaml
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 AS_OF_VARIABLE = "CALLBACK_AS_OF"
@@ -116,14 +117,16 @@ def generated_files(root: Path, as_of: datetime | None = None,
 
 
 def read_cms(path: Path) -> dict[str, Any] | None:
-    """The Git host of the clerks' form from a YAML file (the keys of the plugin's option ``cms``)."""
+    """The Git host of the clerks' form from a YAML file (the keys of the plugin's option ``cms``).
+    UsageError for a file that cannot be read (a link, a folder, too large), ValueError for its content."""
+    raw = read_program_file(path)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as error:
-        raise ValueError(f"无法读取 {path}：{error.strerror}。") from None
-    except (UnicodeDecodeError, yaml.YAMLError) as error:
-        raise ValueError(f"{path} 不是 UTF-8 编码的 YAML 文件：{str(error).splitlines()[0]}。") from None
-    return check_backend(data)
+        parsed = parse_yaml(raw.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        raise ValueError(f"{path} 不是 UTF-8 编码的文本：请用 UTF-8 保存。") from None
+    except YamlSyntaxError as error:
+        raise ValueError(f"{path} 第 {error.line} 行不是有效的 YAML：{error.problem}") from None
+    return check_backend(parsed.data)
 
 
 def write_pages(root: Path, out_dir: Path, as_of: datetime | None = None,
@@ -160,7 +163,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         as_of = site_as_of(args.as_of)
         cms = read_cms(args.cms) if args.cms else None
-    except ValueError as error:
+    except (ValueError, UsageError) as error:
         parser.error(str(error))
     try:
         written = write_pages(args.root, args.out, as_of, cms)
