@@ -429,3 +429,38 @@ def test_a_required_field_left_empty_is_refused_in_chinese(
         _picture(tab, tmp_path, "4-required.png")
     assert _entry_branches(review_archive) == branches and _git(review_archive, "rev-parse", "main") == landed
     assert _git(review_archive, "status", "--porcelain") == ""
+
+
+@pytest.mark.parametrize("mode", ["file", "review"])
+def test_two_records_saved_in_the_same_moment_get_different_ids(
+        request, browser, form_site: str, mode: str) -> None:
+    """Both are numbered from the same 18 seconds of the same day: the second moves on past the first, whether
+    that one is already in the archive (file mode) or still in its own pull request (review workflow)."""
+    root = request.getfixturevalue("form_archive" if mode == "file" else "review_archive")
+    port = request.getfixturevalue("local_backend" if mode == "file" else "review_backend")
+    def saved() -> set:  # what the saves made: files in file mode, branches in the review workflow
+        return set((root / "records/visits").rglob("*.yaml")) if mode == "file" else set(_entry_branches(root))
+
+    before = saved()
+    with _logged_in(browser, form_site, port) as tab:
+        tab.clock.set_fixed_time("2026-11-25T10:30:00+08:00")  # number 5000 + 37800 s / 18 = 7100
+        for count in (1, 2):
+            _new(tab, "visit-repair")
+            _fill_repair(tab)
+            if mode == "file":
+                _publish(tab)
+            else:
+                tab.get_by_role("button", name="保存", exact=True).click()
+            _until(lambda: len(saved() - before) == count, f"第 {count} 条记录没有保存")
+            tab.wait_for_url(re.compile(r"/entries/"))  # Decap shows the saved entry: the save is over
+    paths = {}
+    for made in saved() - before:
+        if mode == "file":
+            paths[made.relative_to(root).as_posix()] = made.read_text(encoding="utf-8")
+        else:
+            [path] = _git(root, "diff", "--name-only", "main", made).split()
+            paths[path] = _git(root, "show", f"{made}:{path}")
+    ids = sorted(Path(path).stem for path in paths)
+    assert len(ids) == 2 and ids[0] != ids[1] and all(i.startswith("HF-20261125-") and int(i[-4:]) >= 7100 for i in ids)
+    for path, text in paths.items():
+        assert path.startswith("records/visits/tanggu/2026/11/") and text.startswith(f"id: {Path(path).stem}\n")

@@ -11,6 +11,8 @@
   var rules = null; // admin/archive.json: by collection
   var pending = {}; // lower-case id → {id, dir}: records being saved, by Decap's (lower-case) slug
   var created = {}; // Decap's path → the real path, for records created in this browser session
+  var backend = null; // the backend Decap made (archiveBackend)
+  var workflow = false; // editorial workflow: each entry on its own branch and pull request until published
 
   function get(data, path) {
     return path.split(".").reduce(function (value, key) {
@@ -52,7 +54,8 @@
   }
 
   // 表单的编号：当天（回访日或收函日）的 5000–9799 号，按保存时刻（北京时间）每 18 秒一个号；命令行
-  // 的 new_record.py 从当天最大的号加一。两人同时保存同一天的号，后保存的顺延（见 persistEntry）。
+  // 的 new_record.py 从当天最大的号加一。号已被占用（文件已在档案中，或另一条记录还在自己的合并请求里）
+  // 时顺延，见 firstFree。
   function formNumber() {
     var beijing = new Date(Date.now() + 8 * 3600 * 1000);
     var seconds = beijing.getUTCHours() * 3600 + beijing.getUTCMinutes() * 60 + beijing.getUTCSeconds();
@@ -61,10 +64,10 @@
 
   function pad(number) { return ("000" + number).slice(-4); }
 
-  function recordId(data, spec) {
+  function dayOf(data, spec) {
     var day = String(get(data, spec.day_field) || "").slice(0, 10).replace(/-/g, "");
     if (!/^[0-9]{8}$/.test(day)) throw new Error("请先填写日期，编号按它生成。");
-    return spec.prefix + "-" + day + "-" + pad(formNumber());
+    return day;
   }
 
   function folderOf(data, spec) {
@@ -73,9 +76,38 @@
     return spec.folder + "/" + data.unit + "/" + String(start).slice(0, 4) + "/" + String(start).slice(5, 7);
   }
 
+  async function exists(path) {
+    try {
+      var found = await backend.getEntry(path);
+      return Boolean(found && typeof found.data === "string" && found.data !== "");
+    } catch (error) {
+      return false; // not found (the hosts answer 404; decap-server an error)
+    }
+  }
+
+  // Slugs (lower-case ids) of the entries still in their own pull requests (editorial workflow): their ids are
+  // taken although their files are not in the archive yet.
+  async function unpublishedSlugs() {
+    if (!workflow || typeof backend.unpublishedEntries !== "function") return [];
+    try {
+      return (await backend.unpublishedEntries()).map(function (key) { return String(key).split("/").pop(); });
+    } catch (error) {
+      return []; // the host's list failed: the check at placing and CI's id-duplicate remain
+    }
+  }
+
+  // The first id from ``prefix`` + ``number`` on that is neither a file in ``dir`` nor in ``taken``.
+  async function firstFree(prefix, number, dir, taken) {
+    for (;; number++) {
+      if (number > 9999) throw new Error("当天的编号已用完：请用命令行登记（scripts/new_record.py）。");
+      var id = prefix + pad(number);
+      if (taken.indexOf(id.toLowerCase()) < 0 && !(await exists(dir + "/" + id + ".yaml"))) return id;
+    }
+  }
+
   CMS.registerEventListener({
     name: "preSave",
-    handler: function (event) {
+    handler: async function (event) {
       var entry = event.entry;
       var spec = rules[entry.get("collection")];
       if (!spec) return undefined;
@@ -84,36 +116,27 @@
       var found = problems(plain, spec);
       if (found.length) throw new Error(found.join("；"));
       if (spec.prefix && entry.get("newRecord")) {
-        var id = recordId(plain, spec);
+        // Chosen before Decap makes the entry's slug (and, in the editorial workflow, its branch) from the id.
+        var dir = folderOf(plain, spec);
+        var id = await firstFree(spec.prefix + "-" + dayOf(plain, spec) + "-", formNumber(), dir,
+                                 await unpublishedSlugs());
         data = data.set("id", id);
-        pending[id.toLowerCase()] = {id: id, dir: folderOf(plain, spec)};
+        pending[id.toLowerCase()] = {id: id, dir: dir};
       }
       return data;
     },
   });
 
-  async function exists(inner, path) {
-    try {
-      var found = await inner.getEntry(path);
-      return Boolean(found && typeof found.data === "string" && found.data !== "");
-    } catch (error) {
-      return false; // not found (the hosts answer 404; decap-server an error)
-    }
-  }
-
-  // A record's real place; the number moves on while another file already has it.
-  async function place(inner, file) {
+  // A record's real place (Decap's path is lower-case and has no unit or month folders). The number moves on
+  // if the id was taken since it was chosen: its file has landed meanwhile, or Decap found another entry's branch
+  // under the same slug and added “-1” to this one's.
+  async function place(file) {
     var name = file.path.split("/").pop().replace(/\.yaml$/, "");
-    var target = pending[name];
+    var base = name.replace(/-[0-9]+$/, "");
+    var target = pending[name] || (/^[a-z]+-[0-9]{8}-[0-9]{4}$/.test(base) ? pending[base] : undefined);
     if (!target) return null;
-    var id = target.id;
-    var prefix = id.slice(0, 12);
-    var number = parseInt(id.slice(12), 10);
-    while (await exists(inner, target.dir + "/" + id + ".yaml")) {
-      number += 1;
-      if (number > 9999) throw new Error("当天的编号已用完：请用命令行登记（scripts/new_record.py）。");
-      id = prefix + pad(number);
-    }
+    var taken = pending[name] ? [] : [target.id.toLowerCase()];
+    var id = await firstFree(target.id.slice(0, 12), parseInt(target.id.slice(12), 10), target.dir, taken);
     var real = target.dir + "/" + id + ".yaml";
     created[file.path] = real;
     return Object.assign({}, file, {path: real, raw: file.raw.replace(/^id: .*$/m, "id: " + id)});
@@ -122,6 +145,7 @@
   function archiveBackend(base) {
     return function ArchiveBackend(config, options) {
       var inner = CMS.getBackend(base).init(config, options);
+      backend = inner;
       var persist = inner.persistEntry.bind(inner);
       var getEntry = inner.getEntry.bind(inner);
       inner.getEntry = function (path) { return getEntry(created[path] || path); };
@@ -132,8 +156,8 @@
           if (created[file.path]) {
             files.push(Object.assign({}, file, {path: created[file.path]}));
           } else if (opts && opts.newEntry) {
-            var placed = await place(inner, file);
-            if (placed === null && await exists(inner, file.path)) throw new Error("这个文件已经存在。" + AMEND);
+            var placed = await place(file);
+            if (placed === null && await exists(file.path)) throw new Error("这个文件已经存在。" + AMEND);
             files.push(placed || file);
           } else if (opts && opts.unpublished) {
             files.push(file); // still in its own pull request: not landed yet
@@ -198,7 +222,9 @@
   Promise.all([json("config.yml"), json("archive.json")]).then(async function (loaded) {
     rules = loaded[1];
     amendChinese();
-    CMS.init({config: Object.assign(loaded[0], await localOverride(loaded[0]), {load_config_file: false})});
+    var config = Object.assign(loaded[0], await localOverride(loaded[0]), {load_config_file: false});
+    workflow = config.publish_mode === "editorial_workflow";
+    CMS.init({config: config});
   }).catch(function (error) {
     document.body.insertAdjacentHTML("afterbegin", "<p role=\"alert\">登记表单的配置没有加载：</p>");
     document.querySelector("[role=alert]").textContent += String(error.message);
