@@ -338,14 +338,18 @@ def _entry_branches(root: Path) -> list[str]:
     return _git(root, "for-each-ref", "--format=%(refname:short)", "refs/heads/cms/").split()
 
 
-def _until(condition, failure: str):
-    """``condition()`` once it is true (the form's saves reach Git a moment after the page says so)."""
+def _until(condition, failure: str, page=None):
+    """``condition()`` once it is true (the form's saves reach Git a moment after the page says so). With a ``page``
+    the wait lets Playwright work meanwhile (its route handlers run only then)."""
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
         value = condition()
         if value:
             return value
-        time.sleep(0.2)
+        if page is None:
+            time.sleep(0.2)
+        else:
+            page.wait_for_timeout(200)
     pytest.fail(failure)
 
 
@@ -464,3 +468,36 @@ def test_two_records_saved_in_the_same_moment_get_different_ids(
     assert len(ids) == 2 and ids[0] != ids[1] and all(i.startswith("HF-20261125-") and int(i[-4:]) >= 7100 for i in ids)
     for path, text in paths.items():
         assert path.startswith("records/visits/tanggu/2026/11/") and text.startswith(f"id: {Path(path).stem}\n")
+
+
+def test_a_simultaneous_save_that_decap_renames_still_gets_its_own_id(
+        browser, form_site: str, review_archive: Path, review_backend: int) -> None:
+    """Two clerks save at the same moment: the second browser has not seen the first one's entry when it numbers
+    its own (here: the list of open entries is hidden from it), so Decap finds the branch taken and adds “-1” to the
+    slug; the form then moves the number on, and the file keeps its archive path and an id of its own."""
+    def hide_open_entries(route) -> None:
+        if json.loads(route.request.post_data or "{}").get("action") == "unpublishedEntries":
+            route.fulfill(status=200, content_type="application/json", body="[]")
+        else:
+            route.continue_()
+
+    before = set(_entry_branches(review_archive))
+    ids = []
+    for hidden in (False, True):
+        with _logged_in(browser, form_site, review_backend) as tab:
+            tab.clock.set_fixed_time("2026-11-26T09:00:00+08:00")  # number 5000 + 32400 s / 18 = 6800
+            if hidden:
+                tab.route(f"http://localhost:{review_backend}/api/v1", hide_open_entries)
+            _new(tab, "visit-repair")
+            _fill_repair(tab)
+            tab.get_by_role("button", name="保存", exact=True).click()
+            [branch] = _until(lambda: set(_entry_branches(review_archive)) - before, "记录没有保存", tab)
+            tab.wait_for_url(re.compile(r"/entries/"))
+        before.add(branch)
+        [path] = _git(review_archive, "diff", "--name-only", "main", branch).split()
+        assert path.startswith("records/visits/tanggu/2026/11/HF-20261125-")
+        assert _git(review_archive, "show", f"{branch}:{path}").startswith(f"id: {Path(path).stem}\n")
+        ids.append((branch, Path(path).stem))
+    (first_branch, first), (second_branch, second) = ids
+    assert second_branch == first_branch + "-1", "Decap 应给后保存的分支名加“-1”"
+    assert int(second[-4:]) == int(first[-4:]) + 1
