@@ -377,7 +377,7 @@ def test_in_the_review_workflow_a_record_is_a_branch_that_ci_checks_and_a_review
         _fill_repair(tab)
         tab.get_by_role("button", name="保存", exact=True).click()
         tab.get_by_text("内容已保存").first.wait_for()
-        assert tab.get_by_role("button", name="状态: 草稿").is_visible()
+        tab.get_by_role("button", name="状态: 草稿").wait_for()
         _picture(tab, tmp_path, "3-saved.png")
         [branch] = _until(lambda: _entry_branches(review_archive), "表单保存后没有建立记录的分支")
         tab.get_by_label("回访人", exact=True).fill("李敏敏")  # saved again in the same session
