@@ -9,7 +9,7 @@
   var AMEND = "已合并的记录不能在表单中修改或删除：更正请运行 scripts/new_record.py amend <编号> --set 字段=值 " +
     "--by 姓名 --reason 原因（作废用 void），见网站“使用指南”的“更正和作废”。";
   var rules = null; // admin/archive.json: by collection
-  var pending = {}; // lower-case id → {id, dir}: records being saved, by Decap's (lower-case) slug
+  var pending = {}; // lower-case id → {id, dir, prefix, number}: records being saved, by Decap's (lower-case) slug
   var created = {}; // Decap's path → the real path, for records created in this browser session
   var backend = null; // the backend Decap made (archiveBackend)
   var workflow = false; // editorial workflow: each entry on its own branch and pull request until published
@@ -118,10 +118,10 @@
       if (spec.prefix && entry.get("newRecord")) {
         // Chosen before Decap makes the entry's slug (and, in the editorial workflow, its branch) from the id.
         var dir = folderOf(plain, spec);
-        var id = await firstFree(spec.prefix + "-" + dayOf(plain, spec) + "-", formNumber(), dir,
-                                 await unpublishedSlugs());
+        var prefix = spec.prefix + "-" + dayOf(plain, spec) + "-";
+        var id = await firstFree(prefix, formNumber(), dir, await unpublishedSlugs());
         data = data.set("id", id);
-        pending[id.toLowerCase()] = {id: id, dir: dir};
+        pending[id.toLowerCase()] = {id: id, dir: dir, prefix: prefix, number: parseInt(id.slice(prefix.length), 10)};
       }
       return data;
     },
@@ -136,7 +136,7 @@
     var target = pending[name] || (/^[a-z]+-[0-9]{8}-[0-9]{4}$/.test(base) ? pending[base] : undefined);
     if (!target) return null;
     var taken = pending[name] ? [] : [target.id.toLowerCase()];
-    var id = await firstFree(target.id.slice(0, 12), parseInt(target.id.slice(12), 10), target.dir, taken);
+    var id = await firstFree(target.prefix, target.number, target.dir, taken);
     var real = target.dir + "/" + id + ".yaml";
     created[file.path] = real;
     return Object.assign({}, file, {path: real, raw: file.raw.replace(/^id: .*$/m, "id: " + id)});
