@@ -251,18 +251,15 @@ def test_a_clerk_records_a_repair_callback_and_a_letter(form, form_archive: Path
 
 
 def test_the_form_pages_have_no_serious_or_critical_wcag_violation(form) -> None:
-    """axe-core covers the login page with every page of the site (test_accessibility); here the pages behind it."""
-    if not AXE.is_file():
-        unavailable("没有 node_modules/axe-core（在仓库目录运行 npm ci）")
+    """axe-core covers the login page with every page of the site (test_accessibility); here the pages behind it
+    (the review workflow's pages: in its test)."""
     found = []
     # The form page last: leaving a form with unsaved values asks “你确定要离开此页面吗？”.
     for route, shown in (("#/collections/visit-repair", "集合"), ("#/collections/letter", "集合"),
                          ("#/collections/visit-repair/new", "中编写")):
         form.goto(form.url.split("#")[0] + route)
         form.get_by_text(shown).first.wait_for()
-        form.wait_for_timeout(500)
-        found += [f"{route}: {v['id']}（{v['impact']}）{v['nodes'][0]['target']}"
-                  for v in _violations(form, AXE.read_text(encoding="utf-8"))]
+        found += _blocking_violations(form, route)
     assert found == []
 
 
@@ -353,6 +350,15 @@ def _until(condition, failure: str, page=None):
     pytest.fail(failure)
 
 
+def _blocking_violations(page, where: str) -> list[str]:
+    """axe-core's serious and critical WCAG 2.1 AA violations on the page as it is now."""
+    if not AXE.is_file():
+        unavailable("没有 node_modules/axe-core（在仓库目录运行 npm ci）")
+    page.wait_for_timeout(500)  # Decap's transitions
+    return [f"{where}: {v['id']}（{v['impact']}）{v['nodes'][0]['target']}"
+            for v in _violations(page, AXE.read_text(encoding="utf-8"))]
+
+
 def _ci_findings(root: Path, revision: str, path: str, tmp_path: Path) -> list[dict]:
     """What the validate workflow (.github/workflows/validate.yml) says about ``path`` on a checkout of ``revision``:
     ``validate --base main``, as on a pull request into main."""
@@ -401,8 +407,12 @@ def test_in_the_review_workflow_a_record_is_a_branch_that_ci_checks_and_a_review
         board = tab.locator("body").inner_text()
         assert "审核中" in board and "新建记录" in board and re.search(r"\d+月\d+日", board), board
         _picture(tab, tmp_path, "6-workflow.png")
+        found = _blocking_violations(tab, "#/workflow")
         card.click()
         tab.get_by_text("中编写", exact=False).first.wait_for()
+        tab.get_by_role("button", name="状态: 草稿").wait_for()
+        found += _blocking_violations(tab, "entry")
+        assert found == []
         assert tab.get_by_label("户号", exact=True).input_value() == "0212345678"
         tab.get_by_label("回访人", exact=True).fill("王芳")
         tab.get_by_role("button", name="保存", exact=True).click()
