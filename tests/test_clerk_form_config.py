@@ -120,6 +120,8 @@ def test_the_page_generator_writes_the_form_with_its_git_host(archive: Path, tmp
         "name": "archive-gitlab", "repo": "binhai/callbacks", "branch": "main"}
     assert (out / "decap-cms" / "decap-cms.js").read_bytes() == (update_cms.VENDOR / "decap-cms.js").read_bytes()
     assert {"index.html", "archive.js", "archive.json"} <= {p.name for p in out.iterdir()}
+    usage = _generate("--help")
+    assert usage.returncode == 0 and "--cms 设置文件" in usage.stdout and "显示本帮助并退出" in usage.stdout
 
 
 @pytest.mark.parametrize("content, message", [

@@ -10,7 +10,6 @@ with nothing but a configuration change.
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import sys
@@ -19,7 +18,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from callback_archive.cli.guard import UsageError
+from callback_archive.cli.guard import ChineseArgumentParser, UsageError
 from callback_archive.fileread import read_program_file
 from callback_archive.guide import render_code_pages
 from callback_archive.safefile import WriteError, write_atomic
@@ -148,12 +147,12 @@ def write_pages(root: Path, out_dir: Path, as_of: datetime | None = None,
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
+    parser = ChineseArgumentParser(
         prog="python -m callback_archive.site.generate",
-        description="把根据仓库生成的网站页面（Markdown）写入指定文件夹。",
+        description="把根据仓库生成的网站页面（Markdown）和文件（月报工作簿、登记表单 /admin/）写入指定文件夹。",
     )
-    parser.add_argument("--out", type=Path, required=True, help="输出文件夹，如 build/generated")
-    parser.add_argument("--root", type=Path, default=REPO_ROOT, help="档案仓库根目录（默认：本程序所在仓库）")
+    parser.add_argument("--out", type=Path, required=True, metavar="文件夹", help="输出文件夹，如 build/generated")
+    parser.add_argument("--root", type=Path, default=REPO_ROOT, metavar="文件夹", help="档案仓库根目录（默认：本程序所在仓库）")
     parser.add_argument("--as-of", metavar="时间",
                         help=f"统计截至的时间，如 2026-11-26T09:00（默认：环境变量 {AS_OF_VARIABLE}，否则当前时钟）")
     parser.add_argument("--cms", type=Path, metavar="设置文件",
