@@ -128,6 +128,7 @@ def test_the_page_generator_writes_the_form_with_its_git_host(archive: Path, tmp
     ("gitlab\n", "至少有 name"),
     ("repo: a/b\n", "至少有 name"),
     ("name: [gitlab\n", "第 2 行不是有效的 YAML"),
+    ("name: gitlab\nname: github\n", "第 2 行：字段重复（name）"),
     ("name: 吉特\n".encode("gbk"), "不是 UTF-8 编码的文本"),
     ("name: " + "[" * 5000 + "]" * 5000 + "\n", "嵌套超过"),
     ("folder", "不是普通文件"),

@@ -20,6 +20,7 @@ from typing import Any
 
 from callback_archive.cli.guard import ChineseArgumentParser, UsageError
 from callback_archive.fileread import read_program_file
+from callback_archive.findings import CODES
 from callback_archive.guide import render_code_pages
 from callback_archive.safefile import WriteError, write_atomic
 from callback_archive.schema_docs import render_schema_markdown
@@ -108,10 +109,10 @@ def generated_pages(root: Path, as_of: datetime | None = None,
 def generated_files(root: Path, as_of: datetime | None = None,
                     cms: dict[str, Any] | None = None) -> tuple[dict[str, str | bytes], dict[str, Future]]:
     """``generated_pages`` in two parts: what is ready, and files (the workbooks) a worker process is still making."""
-    pages: dict[str, str | bytes] = {"fields.md": render_fields_page(root), **render_code_pages()}
-    ready, later = site_files(root, as_of or site_as_of())
+    pages: dict[str, str | bytes] = {"fields.md": render_fields_page(root), **render_code_pages(),
+                                     **admin_files(root, cms)}
+    ready, later = site_files(root, as_of or site_as_of())  # last: it starts the worker making the workbooks
     pages.update(ready)
-    pages.update(admin_files(root, cms))
     return pages, later
 
 
@@ -125,6 +126,8 @@ def read_cms(path: Path) -> dict[str, Any] | None:
         raise ValueError(f"{path} 不是 UTF-8 编码的文本：请用 UTF-8 保存。") from None
     except YamlSyntaxError as error:
         raise ValueError(f"{path} 第 {error.line} 行不是有效的 YAML：{error.problem}") from None
+    for problem in parsed.problems:  # a duplicate key, an alias…: what the file says would be ambiguous
+        raise ValueError(f"{path} 第 {problem.line} 行：{CODES[problem.code].title}（{problem.path}）")
     return check_backend(parsed.data)
 
 
