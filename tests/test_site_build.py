@@ -9,13 +9,16 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
+import time
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
+from callback_archive.safefile import is_working_file
 from callback_archive.site import generate as sitegen
 from conftest import AS_OF
 
@@ -287,3 +290,48 @@ def test_not_found_page_is_in_chinese_and_links_home_and_the_lookup(site: Path) 
     # Served at any depth: the links start from the site's root.
     assert '<a href="/">首页</a>' in page
     assert '<a href="/archive/">回访档案</a>' in page
+
+
+def test_the_workbook_worker_ends_when_its_parent_is_stopped_alone(tmp_path: Path) -> None:
+    """A parent killed without its worker (``kill -INT <pid>``, a CI timeout): the worker follows it, and
+    releases the output pipes a caller waits on."""
+    script = ("import os; from callback_archive.site.sections import worker_pool; "
+              "print(worker_pool().submit(os.getpid).result(), flush=True); os._exit(0)")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60, cwd=REPO)
+    worker = int(result.stdout)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            state = Path(f"/proc/{worker}/stat").read_text().split(") ")[1][0]
+        except (FileNotFoundError, ProcessLookupError):
+            return
+        if state in "ZX":  # ended; nobody has reaped it yet
+            return
+        time.sleep(0.2)
+    pytest.fail("父进程结束后，生成工作簿的子进程仍在运行")
+
+
+def test_the_page_generator_reports_a_broken_schema_in_chinese(tmp_path: Path) -> None:
+    (tmp_path / "schemas").mkdir()
+    (tmp_path / "schemas" / "visit.schema.json").write_text("{", encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "callback_archive.site.generate", "--out", str(tmp_path / "out"),
+                             "--root", str(tmp_path)], capture_output=True, text=True, timeout=120, cwd=REPO)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "生成网站页面：错误：" in result.stderr and "visit.schema.json 不是有效的 JSON" in result.stderr
+
+
+def test_the_page_generator_stopped_with_ctrl_c_says_so_and_leaves_no_partial_file(tmp_path: Path) -> None:
+    """SIGINT to the command alone, once it has started writing: a short Chinese line, status 130, every file
+    written whole (no temporary file left), and the workbook worker gone with it (the pipes close)."""
+    out = tmp_path / "out"
+    process = subprocess.Popen([sys.executable, "-m", "callback_archive.site.generate", "--out", str(out)],
+                               cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while not out.exists() and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    process.send_signal(signal.SIGINT)
+    stdout, stderr = process.communicate(timeout=60)
+    assert "Traceback" not in stderr
+    if process.returncode != 0:  # not finished before the signal (a fast machine may finish first)
+        assert process.returncode == 130 and "已中断（Ctrl+C）" in stderr, stderr
+    assert [p.name for p in out.rglob("*") if is_working_file(p.name)] == []

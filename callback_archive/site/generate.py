@@ -18,7 +18,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from callback_archive.cli.guard import ChineseArgumentParser, UsageError
+from callback_archive.cli.guard import ChineseArgumentParser, UsageError, run_command
 from callback_archive.fileread import read_program_file
 from callback_archive.findings import CODES
 from callback_archive.guide import render_code_pages
@@ -169,7 +169,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(str(error))
     try:
         written = write_pages(args.root, args.out, as_of, cms)
-    except WriteError as error:
+    except (WriteError, UsageError, ValueError) as error:  # ValueError: a schema of the archive is not JSON
         print(f"生成网站页面：错误：{error}", file=sys.stderr)
         return 2
     print(f"已生成 {len(written)} 个文件，写入 {args.out}")
@@ -177,4 +177,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    run_command(main)

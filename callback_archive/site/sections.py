@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import gc
 import math
+import os
+import threading
+import time
 from collections import Counter, defaultdict
 from concurrent.futures import Future, ProcessPoolExecutor
 
@@ -33,12 +36,31 @@ def workbook_path(month: tuple[int, int]) -> str:
     return f"reports/{key}/月报-{key}.xlsx"
 
 
+def _start_worker(parent: int) -> None:
+    """In the worker: its collector on, and an end of its own once ``parent`` is gone. A parent stopped alone
+    (``kill -INT``, a CI timeout) leaves the worker waiting on a queue it holds both ends of, and holding the
+    parent's output pipes: whoever reads them would wait for ever."""
+    gc.enable()
+
+    def follow_parent() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=follow_parent, daemon=True).start()
+
+
+def worker_pool() -> ProcessPoolExecutor:
+    """One worker process, a copy of this one, whose collector may wait (see ``start_workbooks``)."""
+    return ProcessPoolExecutor(max_workers=1, initializer=_start_worker, initargs=(os.getpid(),))
+
+
 def start_workbooks(site: SiteData) -> dict[str, Future]:
     """Every month's workbook, made by one worker process while this one writes the pages: a big year's
     twelve workbooks take as long as all the pages. The summaries are sent to the worker (a few MB each)."""
     if not site.summaries:
         return {}
-    pool = ProcessPoolExecutor(max_workers=1, initializer=gc.enable)  # a copy of this process, whose collector may wait
+    pool = worker_pool()
     try:
         return {workbook_path(month): pool.submit(render_workbook, summary) for month, summary in site.summaries.items()}
     finally:
