@@ -59,10 +59,14 @@ def _serve(folder: Path) -> tuple[ThreadingHTTPServer, str]:
 @pytest.fixture(scope="module")
 def form_archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The sample archive, plus the repair work orders the clerk calls back about."""
-    root = build_site_archive(tmp_path_factory.mktemp("form-archive"))
-    with open(root / "records/orders/2026-11.csv", "a", encoding="utf-8") as orders:
-        for order in (REPAIR_ORDER, HOSTILE_ORDER):
-            orders.write(f"{order},repair,tanggu,0212345678,residential,2026-11-25 08:00:00,\n")
+    return _with_repair_orders(build_site_archive(tmp_path_factory.mktemp("form-archive")), REPAIR_ORDER, HOSTILE_ORDER)
+
+
+def _with_repair_orders(root: Path, *orders: str) -> Path:
+    """The archive at ``root`` with repair work orders of tanggu, archived 2026-11-25 08:00, to call back about."""
+    with open(root / "records/orders/2026-11.csv", "a", encoding="utf-8") as listed:
+        for order in orders:
+            listed.write(f"{order},repair,tanggu,0212345678,residential,2026-11-25 08:00:00,\n")
     return root
 
 
@@ -310,9 +314,7 @@ PUBLISH_CONFIRM = "你确定要发布此内容吗？"  # Decap asks before it me
 @pytest.fixture(scope="module")
 def review_archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The sample archive as a Git repository on ``main``, with the repair work order the clerk calls back about."""
-    root = build_site_archive(tmp_path_factory.mktemp("review-archive"))
-    with open(root / "records/orders/2026-11.csv", "a", encoding="utf-8") as orders:
-        orders.write(f"{REPAIR_ORDER},repair,tanggu,0212345678,residential,2026-11-25 08:00:00,\n")
+    root = _with_repair_orders(build_site_archive(tmp_path_factory.mktemp("review-archive")), REPAIR_ORDER)
     _git(root, "init", "--quiet", "--initial-branch=main")
     _git(root, "config", "user.name", "登记表单")
     _git(root, "config", "user.email", "form@binhai.example")

@@ -184,7 +184,8 @@
   // cms/…，在“工作流”里送审、发布（合并进 Git 网站设置的分支，没有设置时为 main，或 ?branch= 指定）；
   // 文件模式（默认）直接写文件。
   async function localOverride(configured) {
-    var port = new URLSearchParams(window.location.search).get("local");
+    var query = new URLSearchParams(window.location.search);
+    var port = query.get("local");
     if (port === null) return {};
     if (port !== "" && !/^[0-9]{2,5}$/.test(port)) return {};
     var proxy = "http://localhost:" + (port || "8081") + "/api/v1";
@@ -196,7 +197,7 @@
     } catch (error) {
       // not running: Decap says so when the clerk logs in
     }
-    var branch = new URLSearchParams(window.location.search).get("branch") ||
+    var branch = query.get("branch") ||
       (configured.backend && configured.backend.branch) || "main";
     return {backend: {name: "archive-local", proxy_url: proxy, branch: branch},
             publish_mode: modes.indexOf("editorial_workflow") >= 0 ? "editorial_workflow" : "simple"};
